@@ -1,0 +1,56 @@
+from allauth.account.forms import SignupForm as AllauthSignupForm
+from django import forms
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from .models import DEFAULT_TIME_ZONE, Language, User
+from .validators import time_zone_names
+
+PROFILE_FIELDS = ["preferred_name", "pronouns", "time_zone", "language"]
+
+
+class TimeZoneField(forms.ChoiceField):
+    """A select of the IANA time zones. With detect=True, static/js/site.js preselects the browser's zone."""
+
+    default_error_messages = {
+        "invalid_choice": _("“%(value)s” is not a known time zone. Choose one such as America/Toronto."),
+    }
+
+    def __init__(self, *, detect: bool = False, **kwargs):
+        kwargs.setdefault("label", _("Time zone"))
+        kwargs.setdefault("initial", DEFAULT_TIME_ZONE)
+        kwargs.setdefault("help_text", _("Reminders and meeting times use it."))
+        super().__init__(choices=[(name, name) for name in sorted(time_zone_names())], **kwargs)
+        if detect:
+            self.widget.attrs["data-detect-time-zone"] = "true"
+
+
+def current_language() -> str:
+    language = (get_language() or Language.ENGLISH)[:2]
+    return language if language in Language.values else Language.ENGLISH
+
+
+class SignupForm(AllauthSignupForm):
+    """allauth's sign-up (email, password twice) plus what we need to know from the start."""
+
+    preferred_name = forms.CharField(
+        label=_("Preferred name"), max_length=80, help_text=_("The name we use to address you.")
+    )
+    pronouns = forms.CharField(
+        label=_("Pronouns"), max_length=40, required=False, help_text=_("Optional. For example: she/her, they/them.")
+    )
+    time_zone = TimeZoneField(detect=True)
+    language = forms.ChoiceField(label=_("Language"), choices=Language.choices)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["language"].initial = current_language()
+        self.order_fields(["preferred_name", "pronouns", "email", "password1", "password2", "time_zone", "language"])
+
+
+class ProfileForm(forms.ModelForm):
+    time_zone = TimeZoneField()
+
+    class Meta:
+        model = User
+        fields = PROFILE_FIELDS

@@ -1,0 +1,31 @@
+"""Fill the database with a realistic demo: staff, mentors and mentees with demo logins.
+
+Idempotent: running it again updates the same people and adds nothing twice. Each app that has
+demo data (programs, cohorts, events...) adds its step to ``handle`` below, after the people.
+Refuses to run with DEBUG off unless --allow-production is given: demo logins have known passwords.
+"""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from accounts.demo import DEMO_PASSWORD, seed_people
+
+
+class Command(BaseCommand):
+    help = "Create or refresh the demo data and print the demo logins."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--allow-production",
+            action="store_true",
+            help="Seed even with DEBUG off (the demo logins have a published password).",
+        )
+
+    def handle(self, *args, allow_production: bool = False, **options):
+        if not settings.DEBUG and not allow_production:
+            raise CommandError("DEBUG is off: refusing to create demo logins. Pass --allow-production to insist.")
+        people = seed_people()
+        self.stdout.write(self.style.SUCCESS(f"Demo data is ready. Demo logins (password for all: {DEMO_PASSWORD}):"))
+        for person in people:
+            self.stdout.write(f"  {person.role:<8} {person.user.email:<36} {person.user}")
+        self.stdout.write(f"Staff site: {settings.SITE_URL.rstrip('/')}/admin/ (sign in with the staff login)")
