@@ -5,9 +5,15 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 
+# Aliases and technical zones a person would not choose (and could not tell apart).
+_NOT_OFFERED = ("Etc/", "SystemV/", "posix/", "right/", "US/", "Canada/", "Mexico/", "Brazil/", "Chile/")
+
+
 @cache
 def time_zone_names() -> frozenset[str]:
-    return frozenset(zoneinfo.available_timezones())
+    """Region/City IANA names, plus UTC."""
+    names = {name for name in zoneinfo.available_timezones() if "/" in name and not name.startswith(_NOT_OFFERED)}
+    return frozenset(names | {"UTC"})
 
 
 def validate_time_zone(value: str) -> None:
