@@ -18,6 +18,7 @@ from urllib.parse import quote
 import pytest
 import redis
 from django.conf import settings as django_settings
+from django.core.cache import cache
 from django.db import connection
 
 from mentorship.celery import app as celery_app
@@ -55,6 +56,13 @@ def _isolated_cache_and_eager_tasks(settings):
     """Each test starts with an empty in-memory cache (so allauth's rate limits of one test do not
     reach the next) and with tasks run in-process; tests of a real worker opt out explicitly."""
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    cache.clear()  # memory caches of the same name share their store: empty it for this test
+    # Pages name static files as they are, without the manifest that collectstatic writes for production
+    # (mentorship/tests/test_deploy.py builds that manifest and checks it).
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
     eager = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = True
     yield

@@ -4,7 +4,6 @@ from functools import cache
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-
 # Aliases and technical zones a person would not choose (and could not tell apart).
 _NOT_OFFERED = ("Etc/", "SystemV/", "posix/", "right/", "US/", "Canada/", "Mexico/", "Brazil/", "Chile/")
 

@@ -1,0 +1,47 @@
+import pytest
+from django.urls import reverse
+
+from accounts.models import User
+
+from .factories import StaffFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_staff_list_search_and_open_people(client):
+    staff = StaffFactory()
+    person = UserFactory(preferred_name="Kiona Whitehorse", email="kiona@example.org")
+    client.force_login(staff)
+
+    listing = client.get(reverse("admin:accounts_user_changelist"), {"q": "kiona"})
+    change = client.get(reverse("admin:accounts_user_change", args=[person.pk]))
+
+    assert listing.status_code == 200
+    assert list(listing.context["cl"].result_list) == [person]
+    assert change.status_code == 200
+
+
+def test_staff_create_a_person_by_email(client):
+    client.force_login(StaffFactory())
+
+    response = client.post(
+        reverse("admin:accounts_user_add"),
+        {
+            "email": "Rohan@Example.org",
+            "usable_password": "true",
+            "password1": "a-long-enough-password-2026",
+            "password2": "a-long-enough-password-2026",
+        },
+    )
+
+    assert response.status_code == 302
+    assert User.objects.filter(email="rohan@example.org").exists()
+
+
+def test_people_who_are_not_staff_cannot_open_the_admin(client):
+    client.force_login(UserFactory())
+
+    response = client.get(reverse("admin:accounts_user_changelist"))
+
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("admin:login"))

@@ -1,0 +1,26 @@
+import pytest
+from allauth.account.models import EmailAddress
+from django.core.management import CommandError, call_command
+
+from accounts.demo import DEMO_PASSWORD, PEOPLE
+from accounts.models import User
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_demo_is_idempotent_and_its_logins_work(settings, client):
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+    assert User.objects.count() == len(PEOPLE)
+    assert EmailAddress.objects.filter(verified=True).count() == len(PEOPLE)
+    assert User.objects.filter(is_staff=True).count() == 1
+    assert client.login(email="alex.nguyen@demo.example", password=DEMO_PASSWORD)
+
+
+def test_seed_demo_refuses_to_publish_demo_logins_in_production(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG is off"):
+        call_command("seed_demo")
+    assert not User.objects.exists()
