@@ -155,6 +155,7 @@ def chromium():
 def page(chromium, live_server):
     """A fresh browser context (no cookies) with a phone-sized window on the live server."""
     context = chromium.new_context(base_url=live_server.url, viewport={"width": 390, "height": 844})
+    context.set_default_timeout(10_000)
     page = context.new_page()
     yield page
     context.close()

@@ -15,3 +15,20 @@
     }
   });
 })();
+
+// A double click (or a second tap on a slow phone network) must not send a form twice.
+(function () {
+  "use strict";
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (form.dataset.submitting === "true") {
+      event.preventDefault();
+      return;
+    }
+    form.dataset.submitting = "true";
+    // A form the browser shows again (back button) can be sent again.
+    window.addEventListener("pageshow", function () {
+      form.dataset.submitting = "false";
+    });
+  });
+})();
