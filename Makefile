@@ -1,7 +1,7 @@
 # The two commands: `make run` (a seeded demo on http://127.0.0.1:8000) and `make test` (ruff + pytest).
 # `make bench` runs the benchmarks under bench/.
 
-PYTHON ?= python3.11
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
@@ -29,11 +29,8 @@ run: $(VENV)/.installed
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py migrate --no-input
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py seed_demo
 	@if [ -n "$$REDIS_URL" ]; then \
-		echo "Starting a Celery worker and beat (REDIS_URL is set)"; \
-		trap 'kill 0' EXIT INT TERM; \
-		DEBUG=$${DEBUG:-1} $(BIN)/celery -A mentorship worker --loglevel=INFO & \
-		DEBUG=$${DEBUG:-1} $(BIN)/celery -A mentorship beat --loglevel=INFO & \
-		DEBUG=$${DEBUG:-1} $(BIN)/python manage.py runserver $(HOST):$(PORT); \
+		echo "REDIS_URL is set: starting a Celery worker and beat beside the web server"; \
+		DEBUG=$${DEBUG:-1} VENV=$(VENV) HOST=$(HOST) PORT=$(PORT) scripts/serve_with_workers.sh; \
 	else \
 		DEBUG=$${DEBUG:-1} $(BIN)/python manage.py runserver $(HOST):$(PORT); \
 	fi
