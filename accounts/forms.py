@@ -1,5 +1,7 @@
+from allauth.account.forms import AddEmailForm as AllauthAddEmailForm
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -30,7 +32,18 @@ def current_language() -> str:
     return language if language in Language.values else Language.ENGLISH
 
 
-class SignupForm(AllauthSignupForm):
+class EmailLengthMixin:
+    """allauth's email fields accept 320 characters; our column keeps 254 (the longest deliverable
+    address). Refuse longer ones in the form, with a message, rather than fail in the database."""
+
+    def limit_email_length(self) -> None:
+        field = self.fields["email"]
+        field.max_length = User._meta.get_field("email").max_length
+        field.validators.append(MaxLengthValidator(field.max_length))
+        field.widget.attrs["maxlength"] = str(field.max_length)
+
+
+class SignupForm(EmailLengthMixin, AllauthSignupForm):
     """allauth's sign-up (email, password twice) plus what we need to know from the start."""
 
     preferred_name = forms.CharField(
@@ -45,7 +58,14 @@ class SignupForm(AllauthSignupForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["language"].initial = current_language()
+        self.limit_email_length()
         self.order_fields(["preferred_name", "pronouns", "email", "password1", "password2", "time_zone", "language"])
+
+
+class AddEmailForm(EmailLengthMixin, AllauthAddEmailForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.limit_email_length()
 
 
 class ProfileForm(forms.ModelForm):

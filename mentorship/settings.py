@@ -163,7 +163,7 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
-ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}
+ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm", "add_email": "accounts.forms.AddEmailForm"}
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 # Rate limits stay at allauth's defaults (on); they are stored in the cache above.
 # https://docs.allauth.org/en/latest/account/rate_limits.html

@@ -45,3 +45,12 @@ def test_people_who_are_not_staff_cannot_open_the_admin(client):
 
     assert response.status_code == 302
     assert response.url.startswith(reverse("admin:login"))
+
+
+@pytest.mark.parametrize("people", [3, 30])
+def test_the_people_list_costs_the_same_queries_at_any_size(client, django_assert_num_queries, people):
+    client.force_login(StaffFactory())
+    UserFactory.create_batch(people)
+
+    with django_assert_num_queries(6):  # session, staff user, groups for the filter, two counts, the page
+        assert client.get(reverse("admin:accounts_user_changelist")).status_code == 200
