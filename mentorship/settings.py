@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "mentorship",
     "accounts",
+    "cohorts",
+    "applications",
 ]
 
 MIDDLEWARE = [
