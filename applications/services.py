@@ -113,6 +113,13 @@ def application_save(*, application: Application, by: User, data: dict) -> Appli
     return application
 
 
+@transaction.atomic
+def application_create(*, cohort: Cohort, user: User, role: str, data: dict) -> Application:
+    """Start (or find) the person's application and save the form; a double click finds the first one."""
+    application = application_start(cohort=cohort, user=user, role=role)
+    return application_save(application=application, by=user, data=data)
+
+
 def _save_answers(application: Application, answers: dict[Question, object]) -> None:
     for question, value in answers.items():
         if question.cohort_id != application.cohort_id or question.role != application.role:

@@ -13,5 +13,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
     path("me/", include("accounts.urls")),
+    path("", include("cohorts.urls")),
+    path("", include("applications.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -3,11 +3,13 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from cohorts.models import Program
+
 from .health import health_report
 
 
 def home(request):
-    return render(request, "home.html")
+    return render(request, "home.html", {"programs": Program.objects.all()})
 
 
 @never_cache

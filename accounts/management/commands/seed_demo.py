@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.demo import DEMO_PASSWORD, seed_people
+from cohorts.demo import seed_cohorts
 
 
 class Command(BaseCommand):
@@ -25,7 +26,10 @@ class Command(BaseCommand):
         if not settings.DEBUG and not allow_production:
             raise CommandError("DEBUG is off: refusing to create demo logins. Pass --allow-production to insist.")
         people = seed_people()
+        cohorts = seed_cohorts(people)
         self.stdout.write(self.style.SUCCESS(f"Demo data is ready. Demo logins (password for all: {DEMO_PASSWORD}):"))
         for person in people:
             self.stdout.write(f"  {person.role:<8} {person.user.email:<36} {person.user}")
+        for cohort in cohorts:
+            self.stdout.write(f"  cohort   {cohort.slug:<36} {cohort.stage().label}")
         self.stdout.write(f"Staff site: {settings.SITE_URL.rstrip('/')}/admin/ (sign in with the staff login)")
