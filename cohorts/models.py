@@ -2,6 +2,7 @@ import datetime as dt
 import zoneinfo
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -9,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import DEFAULT_TIME_ZONE
-from accounts.validators import validate_time_zone
+from accounts.validators import time_zone_names, validate_time_zone
 from mentorship.i18n import Localized
 
 
@@ -109,6 +110,13 @@ class Cohort(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("cohorts:cohort", args=[self.slug])
+
+    def clean(self):
+        super().clean()
+        if self.applications_close_at and self.start_date and self.time_zone in time_zone_names():
+            first_session = dt.datetime.combine(self.start_date, dt.time.min, tzinfo=zoneinfo.ZoneInfo(self.time_zone))
+            if self.applications_close_at > first_session:
+                raise ValidationError({"applications_close_at": _("Applications must close before the start date.")})
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
