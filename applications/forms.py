@@ -1,4 +1,5 @@
 from django import forms
+from django.db.models import Value
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import TimeZoneField
@@ -37,13 +38,24 @@ def question_field(question: Question, *, strict: bool) -> forms.Field:
             return forms.TypedChoiceField(choices=SCALE, coerce=int, widget=forms.RadioSelect, **common)
 
 
-def tags_field(kind: str, label) -> forms.ModelMultipleChoiceField:
-    return forms.ModelMultipleChoiceField(
-        queryset=Tag.objects.filter(kind=kind, active=True),
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-        label=label,
-    )
+TAG_FIELDS = {"goals": Tag.Kind.GOAL, "skills": Tag.Kind.SKILL, "industries": Tag.Kind.INDUSTRY}
+
+
+def tags_field(label) -> forms.TypedMultipleChoiceField:
+    """Tag ids; the choices are filled in from one query for the three lists (see ApplicationForm)."""
+    return forms.TypedMultipleChoiceField(coerce=int, widget=forms.CheckboxSelectMultiple, required=False, label=label)
+
+
+def chosen_tags(application: Application) -> list[tuple[str, int]]:
+    """(field name, tag id) of the goals, skills and industries the application chose, in one query."""
+    parts = [
+        getattr(Application, name)
+        .through.objects.filter(application=application)
+        .annotate(field=Value(name))
+        .values_list("field", "tag_id")
+        for name in TAG_FIELDS
+    ]
+    return list(parts[0].union(*parts[1:], all=True))
 
 
 class ApplicationForm(forms.Form):
@@ -52,9 +64,9 @@ class ApplicationForm(forms.Form):
     ``strict`` (continuing towards submission) requires what a submission needs; a draft saves as is.
     """
 
-    goals = tags_field(Tag.Kind.GOAL, _("Your goals"))
-    skills = tags_field(Tag.Kind.SKILL, _("Your skills"))
-    industries = tags_field(Tag.Kind.INDUSTRY, _("Industries you work in or want to work in"))
+    goals = tags_field(_("Your goals"))
+    skills = tags_field(_("Your skills"))
+    industries = tags_field(_("Industries you work in or want to work in"))
     time_zone = TimeZoneField()
     availability = forms.MultipleChoiceField(
         label=_("When are you usually free to meet?"),
@@ -72,6 +84,9 @@ class ApplicationForm(forms.Form):
         self.cohort, self.role = cohort, role
         super().__init__(*args, **kwargs)
         self.use_required_attribute = False  # "save draft" must never be blocked by the browser
+        tags = list(Tag.objects.filter(active=True))
+        for name, kind in TAG_FIELDS.items():
+            self.fields[name].choices = [(tag.pk, tag.name) for tag in tags if tag.kind == kind]
         self.questions = list(cohort.questions.filter(role=role))
         self.statements = list(ConfidenceStatement.objects.filter(active=True))
         for question in self.questions:
@@ -96,10 +111,10 @@ class ApplicationForm(forms.Form):
             self.initial |= self._initial_from(application)
 
     def _initial_from(self, application: Application) -> dict:
-        initial = {
-            "goals": application.goals.all(),
-            "skills": application.skills.all(),
-            "industries": application.industries.all(),
+        initial = {name: [] for name in TAG_FIELDS}
+        for name, tag_id in chosen_tags(application):
+            initial[name].append(tag_id)
+        initial |= {
             "time_zone": application.time_zone,
             "availability": application.availability,
             "outreach_channel": application.outreach_channel_id,
