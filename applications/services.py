@@ -6,6 +6,7 @@ from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -230,7 +231,11 @@ def application_decide(*, application: Application, decision: str, by: User) -> 
         capacity = application.cohort.capacity(application.role)
         if _accepted_count(application.cohort, application.role) >= capacity:
             raise ApplicationError(
-                _("All %(capacity)s places for %(role)s are taken: %(person)s was not accepted.")
+                ngettext(
+                    "The only place for a %(role)s is taken: %(person)s was not accepted.",
+                    "All %(capacity)s places for %(role)s are taken: %(person)s was not accepted.",
+                    capacity,
+                )
                 % {"capacity": capacity, "role": application.get_role_display().lower(), "person": application.user}
             )
         cohort_services.participant_join(application=application)
@@ -270,11 +275,19 @@ def decision_summary(changed: int, decision: str) -> str:
 
 
 def review_save(*, application: Application, reviewer: User, scores: dict[int, int], notes: str) -> Review:
-    """A reviewer's scores (criterion id -> 1-5); the mean is kept for sorting the list."""
-    valid = set(RubricCriterion.objects.values_list("pk", flat=True))
-    scores = {str(criterion): int(score) for criterion, score in scores.items() if score and int(criterion) in valid}
-    if any(not 1 <= score <= 5 for score in scores.values()):
+    """A reviewer's scores (criterion id -> 1-5) on the active criteria of the application's role; scores on
+    criteria no longer offered are kept. The mean is stored for sorting the list."""
+    valid = set(
+        RubricCriterion.objects.filter(active=True)
+        .filter(Q(role="") | Q(role=application.role))
+        .values_list("pk", flat=True)
+    )
+    previous = Review.objects.filter(application=application, reviewer=reviewer).values_list("scores", flat=True)
+    kept = {key: value for key, value in (previous.first() or {}).items() if int(key) not in valid}
+    given = {str(criterion): int(score) for criterion, score in scores.items() if score and int(criterion) in valid}
+    if any(not 1 <= score <= 5 for score in given.values()):
         raise ApplicationError(_("Scores go from 1 to 5."))
+    scores = kept | given
     mean = (
         (Decimal(sum(scores.values())) / len(scores)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
         if scores

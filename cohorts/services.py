@@ -28,6 +28,11 @@ def sessions_generate(
     return Session.objects.bulk_create(sessions)
 
 
+def _shifted(moment: dt.datetime, shift: dt.timedelta, zone) -> dt.datetime:
+    """The same wall-clock time, ``shift`` later, in the cohort's time zone (across clock changes)."""
+    return (moment.astimezone(zone).replace(tzinfo=None) + shift).replace(tzinfo=zone)
+
+
 @transaction.atomic
 def cohort_copy(*, cohort: Cohort, start_date: dt.date, slug: str, name_en: str, name_fr: str = "") -> Cohort:
     """Next year's cohort: the same settings, sessions and application questions, shifted in time."""
@@ -41,8 +46,8 @@ def cohort_copy(*, cohort: Cohort, start_date: dt.date, slug: str, name_en: str,
         weeks=cohort.weeks,
         mentorship_weeks=cohort.mentorship_weeks,
         time_zone=cohort.time_zone,
-        applications_open_at=cohort.applications_open_at + shift,
-        applications_close_at=cohort.applications_close_at + shift,
+        applications_open_at=_shifted(cohort.applications_open_at, shift, cohort.zone),
+        applications_close_at=_shifted(cohort.applications_close_at, shift, cohort.zone),
         mentee_capacity=cohort.mentee_capacity,
         mentor_capacity=cohort.mentor_capacity,
     )
@@ -52,7 +57,7 @@ def cohort_copy(*, cohort: Cohort, start_date: dt.date, slug: str, name_en: str,
             number=session.number,
             title_en=session.title_en,
             title_fr=session.title_fr,
-            starts_at=session.starts_at + shift,
+            starts_at=_shifted(session.starts_at, shift, cohort.zone),
             duration_minutes=session.duration_minutes,
             place=session.place,
             video_url=session.video_url,

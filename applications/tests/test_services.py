@@ -179,7 +179,7 @@ def test_accepting_beyond_the_cohorts_places_is_refused_and_changes_nothing():
     changed, refusals = services.applications_decide(applications=[first, second], decision=Status.ACCEPTED, by=staff)
 
     assert changed == 1
-    assert "All 1 places for mentee are taken" in refusals[0]
+    assert "The only place for a mentee is taken" in refusals[0]
     second.refresh_from_db()
     assert second.status == Status.SUBMITTED
     assert Participant.objects.count() == 1

@@ -79,9 +79,16 @@ def test_copying_a_cohort_for_next_year_keeps_its_questions_and_sessions(cohort)
     assert cohort.questions.count() == 1
     assert copy.sessions.count() == 10
     assert copy.sessions.first().starts_at.astimezone(TORONTO) == at(2028, 1, 10, 18, 0)
-    assert copy.applications_close_at - copy.applications_open_at == (
-        cohort.applications_close_at - cohort.applications_open_at
-    )
+    assert copy.applications_close_at.astimezone(TORONTO) == at(2027, 12, 1, 23, 59)
+
+
+def test_a_copied_session_keeps_its_local_hour_across_a_clock_change():
+    cohort = CohortFactory(start_date=dt.date(2026, 3, 5))  # 18:00 on 12 March 2026 is daylight time
+    sessions_generate(cohort=cohort)
+
+    copy = cohort_copy(cohort=cohort, start_date=dt.date(2027, 3, 4), slug="dst", name_en="Next")
+
+    assert copy.sessions.get(number=2).starts_at.astimezone(TORONTO) == at(2027, 3, 11, 18, 0)
 
 
 @time_machine.travel(at(2026, 11, 15, 12, 0), tick=False)
