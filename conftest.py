@@ -93,10 +93,11 @@ def _database_url_for_other_processes() -> str:
 
 
 def _use_broker(url: str) -> None:
+    """Point the test process's Celery app at another broker. Connection pools are cached by the app
+    (and kombu keys producer pools by broker URL): forget the app's, so the next task gets new ones."""
     celery_app.conf.broker_url = url
-    if celery_app._pool is not None:  # connections made for the previous broker
-        celery_app._pool.force_close_all()
-        celery_app._pool = None
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
 
 
 @pytest.fixture

@@ -194,6 +194,7 @@ CELERY_ENABLE_UTC = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "mentorship.tasks.worker_heartbeat", "schedule": 60.0},
+    "invite-alumni": {"task": "applications.tasks.invite_alumni", "schedule": 6 * 3600.0},
 }
 
 # --- Security --------------------------------------------------------------------------------
