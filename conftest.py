@@ -20,6 +20,7 @@ import redis
 from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.db import connection
+from django.utils import translation
 
 from mentorship.celery import app as celery_app
 
@@ -49,6 +50,14 @@ def _port_answers(host: str, port: int) -> bool:
             return True
     except OSError:
         return False
+
+
+@pytest.fixture(autouse=True)
+def _english_unless_asked(settings):
+    """Each test starts in the site's default language: a test that renders French must not leave
+    French active for the next one."""
+    with translation.override(settings.LANGUAGE_CODE):
+        yield
 
 
 @pytest.fixture(autouse=True)
@@ -153,10 +162,25 @@ def chromium():
 
 
 @pytest.fixture
-def page(chromium, live_server):
-    """A fresh browser context (no cookies) with a phone-sized window on the live server."""
-    context = chromium.new_context(base_url=live_server.url, viewport={"width": 390, "height": 844})
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    yield page
-    context.close()
+def browser_page(chromium, live_server):
+    """Opens pages in fresh browser contexts (no cookies) on the live server: a phone-sized window
+    by default, in the browser language given."""
+    contexts = []
+
+    def open_page(*, locale: str = "en-CA", width: int = 390, height: int = 844):
+        context = chromium.new_context(
+            base_url=live_server.url, viewport={"width": width, "height": height}, locale=locale
+        )
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(browser_page):
+    """A phone-sized page with an English-speaking browser."""
+    return browser_page()

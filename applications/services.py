@@ -167,7 +167,9 @@ def application_submit(*, application: Application, by: User) -> Application:
     _ensure_changeable(application)
     missing = missing_for_submission(application)
     if missing:
-        raise ApplicationError(_("Please complete: %(missing)s.") % {"missing": "; ".join(missing)})
+        # Translators: the separator between the items still missing in an application.
+        separator = _("; ")
+        raise ApplicationError(_("Please complete: %(missing)s.") % {"missing": separator.join(missing)})
     application.status = Status.SUBMITTED
     application.submitted_at = timezone.now()
     application.save(update_fields=["status", "submitted_at", "updated_at"])

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import DEFAULT_TIME_ZONE
 from accounts.validators import time_zone_names, validate_time_zone
@@ -200,7 +201,7 @@ class Participant(models.Model):
 
     class Status(models.TextChoices):
         ACTIVE = "active", _("Taking part")
-        WITHDRAWN = "withdrawn", _("Withdrawn")
+        WITHDRAWN = "withdrawn", pgettext_lazy("a person", "Withdrawn")
 
     cohort = models.ForeignKey(Cohort, on_delete=models.PROTECT, related_name="participants", verbose_name=_("cohort"))
     user = models.ForeignKey(

@@ -32,7 +32,7 @@ def log_in(page, email: str, button: str) -> None:
     page.wait_for_load_state()
 
 
-def test_apply_as_mentee_then_staff_accept_in_the_admin(page, chromium, live_server):
+def test_apply_as_mentee_then_staff_accept_in_the_admin(browser_page, live_server):
     cohort = CohortFactory(name_fr="Cohorte d’automne")
     why = QuestionFactory(
         cohort=cohort, text_en="Why do you want to join?", text_fr="Pourquoi voulez-vous participer ?"
@@ -46,6 +46,7 @@ def test_apply_as_mentee_then_staff_accept_in_the_admin(page, chromium, live_ser
         choices_fr="Vidéo\nEn personne",
     )
     applicant = UserFactory(language="fr", preferred_name="Fatou Diallo")
+    page = browser_page(locale="fr-CA")
 
     log_in(page, applicant.email, "Connexion")
     page.goto(cohort.get_absolute_url())
@@ -79,8 +80,7 @@ def test_apply_as_mentee_then_staff_accept_in_the_admin(page, chromium, live_ser
     assert application.answers.get(question=why).value == "Pour prendre confiance <et> apprendre."
 
     staff = StaffFactory(language="en")
-    admin = chromium.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
-    desk = admin.new_page()
+    desk = browser_page(width=1280, height=900)
     desk.goto("/admin/login/")
     desk.get_by_label("Email address").fill(staff.email)
     desk.get_by_label("Password").fill(PASSWORD)
@@ -91,7 +91,6 @@ def test_apply_as_mentee_then_staff_accept_in_the_admin(page, chromium, live_ser
     desk.get_by_role("button", name="Go").click()
     desk.wait_for_load_state()
     desk.screenshot(path=str(SHOTS / "apply-4-staff-accepted.png"), full_page=True)
-    admin.close()
 
     application.refresh_from_db()
     assert application.status == Application.Status.ACCEPTED

@@ -26,13 +26,24 @@ def test_every_string_has_a_french_translation_that_keeps_its_placeholders():
     assert catalogue.untranslated_entries() == []
     assert catalogue.fuzzy_entries() == []
     for entry in catalogue:
-        placeholders = sorted(re.findall(r"%\(\w+\)[sd]", entry.msgid))
-        assert sorted(re.findall(r"%\(\w+\)[sd]", entry.msgstr)) == placeholders, entry.msgid
+        placeholders = set(re.findall(r"%\(\w+\)[sd]", entry.msgid + entry.msgid_plural))
+        forms = translations(entry)
+        for translation in forms:  # a singular form may say "one" instead of its count
+            assert set(re.findall(r"%\(\w+\)[sd]", translation)) <= placeholders, entry.msgid
+            assert translation.strip(), entry.msgid
+        assert set(re.findall(r"%\(\w+\)[sd]", forms[-1])) == placeholders, entry.msgid
+
+
+def translations(entry) -> list[str]:
+    """The French of an entry: its one translation, or each plural form."""
+    return [entry.msgstr] if not entry.msgid_plural else [entry.msgstr_plural[key] for key in sorted(entry.msgstr_plural)]
 
 
 def test_the_compiled_catalogue_matches_the_source():
-    source = {entry.msgid: entry.msgstr for entry in polib.pofile(str(CATALOGUE)) if entry.msgstr}
-    compiled = {entry.msgid: entry.msgstr for entry in polib.mofile(str(CATALOGUE.with_suffix(".mo"))) if entry.msgid}
+    source = {entry.msgid: translations(entry) for entry in polib.pofile(str(CATALOGUE))}
+    compiled = {
+        entry.msgid: translations(entry) for entry in polib.mofile(str(CATALOGUE.with_suffix(".mo"))) if entry.msgid
+    }
 
     assert compiled == source, "run `make messages` to compile the French catalogue"
 
