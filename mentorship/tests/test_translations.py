@@ -36,7 +36,9 @@ def test_every_string_has_a_french_translation_that_keeps_its_placeholders():
 
 def translations(entry) -> list[str]:
     """The French of an entry: its one translation, or each plural form."""
-    return [entry.msgstr] if not entry.msgid_plural else [entry.msgstr_plural[key] for key in sorted(entry.msgstr_plural)]
+    if not entry.msgid_plural:
+        return [entry.msgstr]
+    return [entry.msgstr_plural[key] for key in sorted(entry.msgstr_plural)]
 
 
 def test_the_compiled_catalogue_matches_the_source():
