@@ -65,6 +65,8 @@ def _isolated_cache_and_eager_tasks(settings):
     """Each test starts with an empty in-memory cache (so allauth's rate limits of one test do not
     reach the next) and with tasks run in-process; tests of a real worker opt out explicitly."""
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # A fast hash for the many test accounts; production keeps Django's default (PBKDF2).
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     cache.clear()  # memory caches of the same name share their store: empty it for this test
     # Pages name static files as they are, without the manifest that collectstatic writes for production
     # (mentorship/tests/test_deploy.py builds that manifest and checks it).

@@ -1,6 +1,7 @@
 """Calendar invites: an .ics feed of a participant's weekly sessions (RFC 5545, via icalendar)."""
 
 from django.core import signing
+from django.utils.translation import gettext
 from icalendar import Calendar, Event
 
 from mentorship.email import absolute_url
@@ -43,4 +44,16 @@ def sessions_calendar(participant: Participant) -> bytes:
             event.add("url", session.video_url)
         event.add("description", absolute_url(cohort.get_absolute_url()))
         calendar.add_component(event)
+    for event in cohort.events.all():
+        invite = Event()
+        invite.add("uid", f"speed-networking-{event.pk}@mentorship")
+        invite.add("summary", f"{cohort.name}: {gettext('Speed networking')}")
+        invite.add("dtstart", event.starts_at)
+        invite.add("dtend", event.ends_at)
+        invite.add("dtstamp", event.starts_at)
+        location = ", ".join(part for part in (event.place, event.video_url) if part)
+        if location:
+            invite.add("location", location)
+        invite.add("description", absolute_url(event.get_absolute_url()))
+        calendar.add_component(invite)
     return calendar.to_ical()

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "accounts",
     "cohorts",
     "applications",
+    "events",
 ]
 
 MIDDLEWARE = [

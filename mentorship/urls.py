@@ -15,5 +15,6 @@ urlpatterns = [
     path("me/", include("accounts.urls")),
     path("", include("cohorts.urls")),
     path("", include("applications.urls")),
+    path("", include("events.urls")),
     path("admin/", admin.site.urls),
 ]

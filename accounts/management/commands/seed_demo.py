@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from accounts.demo import DEMO_PASSWORD, seed_people
 from cohorts.demo import seed_cohorts
+from events.demo import seed_event
 
 
 class Command(BaseCommand):
@@ -27,9 +28,13 @@ class Command(BaseCommand):
             raise CommandError("DEBUG is off: refusing to create demo logins. Pass --allow-production to insist.")
         people = seed_people()
         cohorts = seed_cohorts(people)
+        event = seed_event()
         self.stdout.write(self.style.SUCCESS(f"Demo data is ready. Demo logins (password for all: {DEMO_PASSWORD}):"))
         for person in people:
             self.stdout.write(f"  {person.role:<8} {person.user.email:<36} {person.user}")
         for cohort in cohorts:
             self.stdout.write(f"  cohort   {cohort.slug:<36} {cohort.stage().label}")
+        self.stdout.write(
+            f"Speed-networking event under way: {settings.SITE_URL.rstrip('/')}{event.get_absolute_url()}"
+        )
         self.stdout.write(f"Staff site: {settings.SITE_URL.rstrip('/')}/admin/ (sign in with the staff login)")

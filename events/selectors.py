@@ -1,0 +1,66 @@
+"""What the event pages show, read in a fixed number of queries."""
+
+from dataclasses import dataclass
+
+from django.db.models import Q
+
+from cohorts.models import Participant
+
+from .models import Attendance, Event, PitchFeedback, Seat
+
+
+@dataclass
+class Tablemate:
+    participant: Participant
+    intro: str
+
+
+@dataclass
+class Round:
+    number: int
+    starts_at: object
+    table: int | None  # None: sitting out this round
+    tablemates: list[Tablemate]
+    current: bool
+
+
+def personal_schedule(event: Event, participant: Participant, now=None) -> list[Round]:
+    mine = dict(Seat.objects.filter(event=event, participant=participant).values_list("round", "table"))
+    where = Q(pk__in=[])
+    for number, table in mine.items():
+        where |= Q(round=number, table=table)
+    others = list(
+        Seat.objects.filter(where, event=event).exclude(participant=participant).select_related("participant__user")
+    )
+    intros = dict(
+        Attendance.objects.filter(event=event, participant__in=[seat.participant_id for seat in others]).values_list(
+            "participant_id", "intro"
+        )
+    )
+    current = event.current_round(now)
+    rounds = []
+    for number in range(1, event.rounds + 1):
+        table = mine.get(number)
+        mates = [
+            Tablemate(seat.participant, intros.get(seat.participant_id, ""))
+            for seat in others
+            if seat.round == number and seat.table == table
+        ]
+        mates.sort(key=lambda mate: (mate.participant.role != "mentor", mate.participant.user.display_name))
+        rounds.append(Round(number, event.round_starts_at(number), table, mates, current == number))
+    return rounds
+
+
+def run_sheet(event: Event) -> list[tuple[int, list[tuple[int, list[Participant]]]]]:
+    """Every round with its tables and who sits at each, mentor first."""
+    tables: dict[int, dict[int, list[Participant]]] = {}
+    for seat in Seat.objects.filter(event=event).select_related("participant__user").order_by("round", "table"):
+        tables.setdefault(seat.round, {}).setdefault(seat.table, []).append(seat.participant)
+    return [
+        (number, [(table, sorted(people, key=lambda p: p.role != "mentor")) for table, people in sorted(by.items())])
+        for number, by in sorted(tables.items())
+    ]
+
+
+def feedback_received(event: Event, mentee: Participant):
+    return PitchFeedback.objects.filter(event=event, mentee=mentee).select_related("mentor__user")
