@@ -163,3 +163,36 @@ def test_the_personal_schedule_costs_the_same_queries_at_any_size(client, django
 
     with django_assert_num_queries(7):
         client.get(reverse("events:mine", args=[event.pk]))
+
+
+def test_the_event_is_in_the_participants_calendar_feed(client, event):
+    from icalendar import Calendar
+
+    from cohorts.calendar import feed_token
+
+    participant = Attendance.objects.filter(event=event).first().participant
+
+    feed = Calendar.from_ical(client.get(reverse("cohorts:calendar", args=[feed_token(participant)])).content)
+
+    invites = [item for item in feed.walk("VEVENT") if "networking" in str(item["summary"]).lower()]
+    assert len(invites) == 1
+    assert invites[0].decoded("dtstart") == event.starts_at.replace(microsecond=0)
+
+
+def test_staff_check_in_and_write_the_schedule_from_the_admin(client):
+    event = EventFactory(tables=1, rounds=2)
+    people = mentors(event, 1, checked_in_at=None) + mentees(event, 2, checked_in_at=None)
+    client.force_login(StaffFactory())
+
+    client.post(
+        reverse("admin:events_attendance_changelist"),
+        {"action": "check_in", "_selected_action": [attendance.pk for attendance in people]},
+    )
+    response = client.post(
+        reverse("admin:events_event_changelist"), {"action": "write_schedule", "_selected_action": [event.pk]},
+        follow=True,
+    )  # fmt: skip
+
+    assert Attendance.objects.filter(event=event, checked_in_at__isnull=False).count() == 3
+    assert Seat.objects.filter(event=event).count() == 2 * 2  # one mentor and one of two mentees a round
+    assert "schedule written" in response.content.decode()
