@@ -27,7 +27,8 @@ from_round=1) -> Schedule``
     from ``from_round`` on (late arrivals, no-shows) while rounds before it stay exactly as in ``held``.
 ``minimum_longest_sit_out_run(*, people, seats, rounds=None) -> int``
     The issue's lower bound ⌈(n − S) / S⌉ on the longest run of consecutive sit-outs of someone, for n
-    people sharing S places a round (mentees: S = tables x seats_per_table; mentors: S = tables).
+    people sharing S places a round (mentees: S = tables x seats_per_table; mentors: S = tables, or the
+    number of mentees when fewer).
 ``RotationError(ValueError)``
     Bad input, with a plain English ``message`` for staff and a stable ``code`` to translate it by.
 
@@ -37,33 +38,53 @@ The rules it keeps (each is a test in ``events/tests/test_rotation.py``)
 2. No seat is wasted: a table never has a free seat while a present mentee who has not met its mentor sits
    out, and a table is never left unused while a mentor who sits out and a mentee who sits out have not met.
    So each mentee meets min(rounds - their sit-outs, mentors) different mentors.
-3. Sit-outs are spread fairly: people who sat out more, then longer in a row, are seated first; when
-   everyone is present throughout, mentees' counts differ by at most one, as do mentors'.
+3. Sit-outs are spread fairly: people who sat out a larger share of their rounds, then longer in a row, are
+   seated first, and among the people present throughout, mentees' counts differ by at most one, as do
+   mentors'. (A round-by-round plan can be cornered near the end, when those who most need a seat have met
+   every mentor left: such a plan is made again with other tie-breaks. Over tens of thousands of random
+   events none was left unfair, but this is checked, not proven. After a regeneration, someone who has met
+   everyone still present cannot be helped.) A late arrival sits out about the same share of the rounds
+   to come as everyone else.
 4. A table seats up to ``seats_per_table`` mentees at once.
 5. High-priority pairs meet in earlier rounds, so each mentee meets most of their highest-scoring mentors.
 6. Mentees who already shared a table are kept apart when a table seats several.
 7. The same input and seed give the same schedule (the people are put in sorted order first, when they
    can be sorted, so the order of the lists does not matter).
 8. Regeneration keeps the held rounds and never repeats a pair met in them.
-9. Who sits out rotates, so the longest run of sit-outs stays at the bound ⌈(n - S) / S⌉ when the
-   mentors do not run out (see :func:`minimum_longest_sit_out_run`).
+9. Who sits out rotates, so the longest run of sit-outs stays at the bound ⌈(n - S) / S⌉ of
+   :func:`minimum_longest_sit_out_run` (in about 99% of random events where nobody runs out of people to
+   meet; in the rest, mentees' runs are at most one round longer, mentors' at most two). When there are
+   more rounds than mentors, mentees who have met every mentor must sit out the last rounds (rule 1), and
+   no seat may be kept empty for them earlier (rule 2): those runs are as long as that forces.
+   ``Schedule.longest_sit_out_run()`` is what staff are told before the event.
 
 How
 ---
 One round at a time, as assignment problems solved with ``scipy.optimize.linear_sum_assignment`` (see
-https://docs.scipy.org/doc/scipy/reference/generated/scipy.optimize.linear_sum_assignment.html). The first
-problem gives each table its first mentee and, when there are more mentors than tables, also chooses the
-mentors who sit out (``mentors - tables`` extra "closed table" rows that fit any mentor); later problems
-fill the remaining seats one per table, so a mentee's cost can include whom they would sit with. The costs
-are layered so that each goal strictly outranks the next:
+https://docs.scipy.org/doc/scipy/reference/generated/scipy.optimize.linear_sum_assignment.html):
+
+- the first problem gives each table its first mentee and, when there are more mentors than tables, also
+  chooses the mentors who sit out (``mentors - tables`` extra "closed table" rows that fit any mentor);
+- the second fills every other free seat at once (one column per seat), counting whom a mentee would sit
+  with (the first mentees) and which mentors need seats now: a mentor whom more mentees have not met than
+  the later rounds can seat gets them first, or someone would miss them;
+- then, without changing who is seated, one mentee of every table at a time is seated again where they
+  share least with the others at the table (the same assignment problem, a few sweeps).
+
+The costs are layered so that each goal strictly outranks the next:
 
 1. a pair already met is never used (a used seat is worth a big constant; a met pair is worth nothing, so
    the solver seats as many people as the round allows: rule 2);
-2. people who sat out more (then longer in a row, then with fewer mentors left to meet) are seated first,
-   mentees and mentors alike; sets of seated people form a matroid, so any weights increasing with that
-   order give the fair choice (rule 3 and 9);
+2. people who sat out the larger share of their rounds (then longer in a row, then with fewer people left to
+   meet) are seated first, mentees and mentors alike; sets of seated people form a matroid, so any weights
+   increasing with that order give the fair choice (rules 3 and 9);
 3. the pair's priority score, minus the times the mentee already shared a table with those seated there,
-   plus a tiny seeded random tie-break (rules 5, 6 and 7).
+   plus the mentor's need for seats now, plus a tiny seeded random tie-break (rules 5, 6 and 7).
+
+A round-by-round plan can be cornered near the end; a plan whose sit-outs spread by more than one is made
+again with other tie-breaks and orders (up to ``MAX_ATTEMPTS``, within ``ATTEMPT_WORK``), as is one with
+fewer meetings or longer runs than their bounds (up to ``RUN_ATTEMPTS``): the best plan is kept. At the
+issue's size (200 mentors, 400 mentees, 12 rounds, 100 tables) the first plan is kept, in about 0.3 s.
 
 Mentors keep their table number from round to round when they can, so fewer people move.
 """
@@ -84,11 +105,14 @@ Person = Hashable
 
 SCORE_WEIGHT = 1.0  # a priority score, normalised to 0..1
 CO_SEATING_WEIGHT = 0.5  # each earlier shared table with someone already seated at that table
+URGENCY_WEIGHT = 10.0  # a seat a mentor needs now, or some mentee will not meet them by the last round
 TIE_BREAK_WEIGHT = 0.01  # the seeded random order between otherwise equal choices
-REARRANGE_SWEEPS = 3  # rounds of improving who sits together once everyone has a seat
+REARRANGE_SWEEPS = 4  # rounds of improving who sits together once everyone has a seat
 _SEED_MASK = (1 << 64) - 1  # numpy seeds are non-negative
 MAX_ATTEMPTS = 128  # plans tried when one spreads sit-outs unfairly...
-RUN_ATTEMPTS = 4  # ...or only when its longest run of sit-outs is above the bound (which may be out of reach)...
+RUN_ATTEMPTS = (
+    8  # ...or only when it has fewer meetings or longer runs of sit-outs than bounds that may be out of reach...
+)
 ATTEMPT_WORK = 10_000_000  # ...while rounds x mentees x (mentors + mentees) x attempts stays within this
 
 
@@ -116,8 +140,10 @@ class Schedule:
     """Every meeting of every round, and who sat out.
 
     ``sitting_out[r - 1]`` holds who was present in round r but met no one. A schedule rebuilt from stored
-    seats may leave ``sitting_out``, ``mentors`` and ``mentees`` out: the people default to those seated,
-    and :func:`build_schedule` then counts anyone not seated in a held round as having sat out.
+    seats may leave ``sitting_out``, ``mentors`` and ``mentees`` out: the people default to those seated in
+    some round, and :func:`build_schedule` then takes each of them as present in every held round (sitting out
+    those they have no seat in), and anyone else as absent from the held rounds (a late arrival). Passing
+    ``sitting_out`` (who was checked in but not seated, round by round) makes the count exact.
     """
 
     rounds: int
@@ -155,7 +181,8 @@ class Schedule:
 
     @property
     def sitting_out_recorded(self) -> bool:
-        return len(self.sitting_out) == self.rounds
+        """Whether the schedule says who sat out (a schedule rebuilt from stored seats may not)."""
+        return bool(self.sitting_out)
 
     def seats_in_round(self, round_number: int) -> tuple[Seat, ...]:
         """The meetings of one round, by table."""
@@ -239,7 +266,7 @@ def build_schedule(
     ``from_round`` on are built for the people in ``mentors`` and ``mentees`` (who may differ from
     those of the held rounds), never repeating a pair already met.
     """
-    _check_input(mentors, mentees, rounds, tables, seats_per_table, held, from_round)
+    _check_input(mentors, mentees, rounds, tables, seats_per_table, from_round)
     everyone_mentors = _canonical([*(held.mentors if held else ()), *mentors])
     everyone_mentees = _canonical([*(held.mentees if held else ()), *mentees])
     if set(everyone_mentors) & set(everyone_mentees):
@@ -251,13 +278,15 @@ def build_schedule(
     throughout = {*present_mentors, *present_mentees}  # present in every round: their sit-outs compare
     seats: list[Seat] = []
     sitting_out: list[frozenset[Person]] = []
-    for number in range(1, from_round if held is not None else 1):
-        held_seats = held.seats_in_round(number)
-        if held.sitting_out_recorded:
-            out = frozenset(held.sitting_out[number - 1])
-        else:  # not recorded: everyone known and not seated counts as sitting out
+    for number in range(1, from_round):
+        held_seats = held.seats_in_round(number) if held is not None else ()
+        if held is not None and held.sitting_out_recorded:
+            out = frozenset(held.sitting_out[number - 1]) if number <= len(held.sitting_out) else frozenset()
+        elif held_seats:  # not recorded: whoever was seated in some held round and not in this one sat out
             seated = {p for s in held_seats for p in ((s.mentor,) if s.mentor is not None else ()) + s.mentees}
-            out = frozenset(p for p in (*everyone_mentors, *everyone_mentees) if p not in seated)
+            out = frozenset(p for p in (*held.mentors, *held.mentees) if p not in seated)
+        else:  # nothing held in that round
+            out = frozenset()
         history.record(number, held_seats, out)
         throughout &= out | {p for s in held_seats for p in (s.mentor, *s.mentees)}
         seats.extend(held_seats)
@@ -268,18 +297,32 @@ def build_schedule(
     # tie-break, within a budget of work; the first plan that meets the targets, or else the best, is kept.
     new_rounds = range(from_round, rounds + 1)
     targets = _Targets.of(
-        history, present_mentors, present_mentees, throughout, len(new_rounds), tables, seats_per_table
+        history,
+        present_mentors,
+        present_mentees,
+        throughout,
+        len(new_rounds),
+        tables,
+        seats_per_table,
+        regenerated=from_round > 1,
     )
     work = len(new_rounds) * len(present_mentees) * (len(present_mentors) + len(present_mentees))
     attempts = max(1, min(MAX_ATTEMPTS, ATTEMPT_WORK // max(work, 1)))
 
-    def plan(attempt: int) -> tuple[tuple[int, int], list[Seat], list[frozenset[Person]]]:
+    def plan(attempt: int) -> tuple[tuple[int, int, int], list[Seat], list[frozenset[Person]]]:
         state = history.copy()
         planned: list[Seat] = []
         planned_out: list[frozenset[Person]] = []
         for number in new_rounds:
             round_seats = state.plan_round(
-                number, present_mentors, present_mentees, tables, seats_per_table, seed=seed, attempt=attempt
+                number,
+                present_mentors,
+                present_mentees,
+                tables,
+                seats_per_table,
+                rounds_after=rounds - number,
+                seed=seed,
+                attempt=attempt,
             )
             seated = {p for s in round_seats for p in (s.mentor, *s.mentees)}
             out = frozenset(p for p in (*present_mentors, *present_mentees) if p not in seated)
@@ -290,8 +333,8 @@ def build_schedule(
 
     best = plan(0)
     for attempt in range(1, attempts):
-        spread, runs = best[0]
-        if spread == 0 and (runs == 0 or attempt >= RUN_ATTEMPTS):
+        spread, missing, runs = best[0]
+        if spread == 0 and (missing == runs == 0 or attempt >= RUN_ATTEMPTS):
             break
         candidate = plan(attempt)
         if candidate[0] < best[0]:
@@ -314,7 +357,7 @@ def build_schedule(
 # --- Input -----------------------------------------------------------------------------------
 
 
-def _check_input(mentors, mentees, rounds, tables, seats_per_table, held, from_round) -> None:
+def _check_input(mentors, mentees, rounds, tables, seats_per_table, from_round) -> None:
     if rounds < 1:
         raise RotationError("The event needs at least one round.", code="no_rounds")
     if tables < 1:
@@ -334,13 +377,7 @@ def _check_input(mentors, mentees, rounds, tables, seats_per_table, held, from_r
             "There are more tables than mentors present: remove tables or check in more mentors.",
             code="more_tables_than_mentors",
         )
-    held_rounds = held.rounds if held is not None else 0
-    if not 1 <= from_round <= held_rounds + 1:
-        raise RotationError(
-            f"The schedule can be rebuilt from round 1 to round {held_rounds + 1}, not from round {from_round}.",
-            code="bad_from_round",
-        )
-    if from_round > rounds:
+    if not 1 <= from_round <= rounds:
         raise RotationError(
             f"The event has {rounds} rounds: there is no round {from_round} to schedule.", code="bad_from_round"
         )
@@ -395,6 +432,8 @@ class _State:
     mentee_run: np.ndarray = field(init=False)
     mentor_longest_run: np.ndarray = field(init=False)
     mentee_longest_run: np.ndarray = field(init=False)
+    mentor_present: np.ndarray = field(init=False)  # rounds present (seated or sitting out)
+    mentee_present: np.ndarray = field(init=False)
     last_table: dict[int, tuple[int, int]] = field(init=False)  # mentor -> (round, table) of their last meeting
 
     def __post_init__(self) -> None:
@@ -409,6 +448,8 @@ class _State:
         self.mentee_run = np.zeros(n, dtype=np.int64)
         self.mentor_longest_run = np.zeros(m, dtype=np.int64)
         self.mentee_longest_run = np.zeros(n, dtype=np.int64)
+        self.mentor_present = np.zeros(m, dtype=np.int64)
+        self.mentee_present = np.zeros(n, dtype=np.int64)
         self.last_table = {}
 
     def copy(self) -> _State:
@@ -444,6 +485,8 @@ class _State:
         out_mentees &= ~seated_mentees
         self.mentor_sit_outs += out_mentors
         self.mentee_sit_outs += out_mentees
+        self.mentor_present += out_mentors | seated_mentors
+        self.mentee_present += out_mentees | seated_mentees
         self.mentor_run = np.where(out_mentors, self.mentor_run + 1, 0)  # seated or absent ends a run
         self.mentee_run = np.where(out_mentees, self.mentee_run + 1, 0)
         np.maximum(self.mentor_longest_run, self.mentor_run, out=self.mentor_longest_run)
@@ -457,6 +500,7 @@ class _State:
         tables: int,
         seats_per_table: int,
         *,
+        rounds_after: int,
         seed: int,
         attempt: int,
     ) -> list[Seat]:
@@ -470,15 +514,20 @@ class _State:
         pair_cost = -SCORE_WEIGHT * self.scores[np.ix_(mentor_ids, mentee_ids)].T
         pair_cost += TIE_BREAK_WEIGHT * rng.random((n, m))
 
-        # Who is seated first: who sat out more, then longer in a row, then who has fewer people left to
-        # meet (a mentee who can meet only a few of the mentors present, a mentor few mentees have not met:
-        # seated now, while they still can be)
+        # Who is seated first: who sat out more of the rounds they were present for (the count, when present
+        # throughout; a late arrival is ranked by their share, starting in the middle), then longer in a row,
+        # then who has fewer people left to meet (a mentee who can meet only a few of the mentors present,
+        # a mentor few mentees have not met: seated now, while they still can be)
         audience = free.sum(axis=0)
         mentee_rank = _seating_order(
-            self.mentee_sit_outs[mentee_ids], self.mentee_run[mentee_ids], m - free.sum(axis=1), attempt, rng
+            _share(self.mentee_sit_outs[mentee_ids], self.mentee_present[mentee_ids]),
+            self.mentee_run[mentee_ids],
+            m - free.sum(axis=1),
+            attempt,
+            rng,
         )
         mentor_rank = _seating_order(
-            self.mentor_sit_outs[mentor_ids],
+            _share(self.mentor_sit_outs[mentor_ids], self.mentor_present[mentor_ids]),
             self.mentor_run[mentor_ids],
             np.where(audience > 0, n - audience, 0),
             attempt,
@@ -488,7 +537,9 @@ class _State:
         # First seats: one mentee per mentor, and which mentors sit out (closed tables)
         closed = m - tables
         priority = mentee_rank[:, None] + mentor_rank[None, :]
-        first = _solve(free, pair_cost, priority, closed_rows=closed)
+        # A mentor whom more mentees have not met than the later rounds can seat needs that many now
+        urgent = audience - seats_per_table * rounds_after
+        first = _solve(free, pair_cost - URGENCY_WEIGHT * (urgent > 0), priority, closed_rows=closed)
         table_of = np.full(n, -1, dtype=np.int64)  # column (mentor) where each mentee sits
         open_mentor = np.ones(m, dtype=bool)
         for row, col in first:
@@ -497,21 +548,18 @@ class _State:
             else:
                 table_of[row] = col
 
-        # More seats, one per table at a time, so a mentee's cost can count whom they would sit with
+        # The other seats at once: one column per free seat (a mentor's first columns are their urgent seats)
         shared = self.shared[np.ix_(mentee_ids, mentee_ids)].astype(np.float64)
-        while True:
-            seated_count = np.bincount(table_of[table_of >= 0], minlength=m)
-            cols = np.flatnonzero(open_mentor & (seated_count > 0) & (seated_count < seats_per_table))
-            rows = np.flatnonzero(table_of < 0)
-            if not len(cols) or not len(rows):
-                break
+        seated_count = np.bincount(table_of[table_of >= 0], minlength=m)
+        room = np.where(open_mentor & (seated_count > 0), seats_per_table - seated_count, 0)
+        rows = np.flatnonzero(table_of < 0)
+        if room.any() and len(rows):
+            cols = np.repeat(np.arange(m), room)  # the mentor of each free seat
+            nth = np.arange(len(cols)) - np.repeat(np.cumsum(room) - room, room)  # 0, 1... at each table
             sub_free = free[np.ix_(rows, cols)]
-            if not sub_free.any():
-                break
-            cost = pair_cost[np.ix_(rows, cols)] + CO_SEATING_WEIGHT * _company(shared, table_of, rows, cols)
+            cost = pair_cost[np.ix_(rows, cols)] + CO_SEATING_WEIGHT * _company(shared, table_of, rows, cols, m)
+            cost -= URGENCY_WEIGHT * (urgent[cols] > seated_count[cols] + nth)
             placed = _solve(sub_free, cost, np.broadcast_to(mentee_rank[rows, None], sub_free.shape), closed_rows=0)
-            if not placed:
-                break
             for row, col in placed:
                 table_of[rows[row]] = cols[col]
         if seats_per_table > 1:
@@ -550,9 +598,9 @@ class _State:
         return numbers
 
 
-def _company(shared: np.ndarray, table_of: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+def _company(shared: np.ndarray, table_of: np.ndarray, rows: np.ndarray, cols: np.ndarray, mentors: int) -> np.ndarray:
     """(rows x cols) how many tables each row's mentee already shared with those seated at each column."""
-    column = np.full(len(table_of) and int(max(table_of.max(), cols.max(initial=0))) + 1, -1, dtype=np.int64)
+    column = np.full(mentors, -1, dtype=np.int64)
     column[cols] = np.arange(len(cols))
     seated = np.flatnonzero(table_of >= 0)
     seated = seated[column[table_of[seated]] >= 0]
@@ -577,7 +625,9 @@ def _rearrange(table_of: np.ndarray, free: np.ndarray, pair_cost: np.ndarray, sh
             if len(movers) < 2:
                 continue
             table_of[movers] = -1
-            cost = pair_cost[np.ix_(movers, cols)] + CO_SEATING_WEIGHT * _company(shared, table_of, movers, cols)
+            cost = pair_cost[np.ix_(movers, cols)] + CO_SEATING_WEIGHT * _company(
+                shared, table_of, movers, cols, free.shape[1]
+            )
             placed = _solve(free[np.ix_(movers, cols)], cost, np.zeros(cost.shape), closed_rows=0)
             now = cost[np.arange(len(movers)), np.arange(len(movers))].sum()
             better = sum(cost[r, c] for r, c in placed)
@@ -601,9 +651,13 @@ class _Targets:
     fair_mentees: np.ndarray
     mentor_run: int  # the lower bounds of the longest run of sit-outs
     mentee_run: int
+    regenerated: bool  # some rounds were held before the new ones
+    meetings: int  # at most this many pairs of the people present can have met by the end
 
     @classmethod
-    def of(cls, state: _State, mentors, mentees, throughout, rounds, tables, seats_per_table) -> _Targets:
+    def of(
+        cls, state: _State, mentors, mentees, throughout, rounds, tables, seats_per_table, *, regenerated: bool
+    ) -> _Targets:
         def indexes(people, index):
             return np.array([index[p] for p in people], dtype=np.int64)
 
@@ -614,37 +668,62 @@ class _Targets:
             fair_mentees=np.array([p in throughout for p in mentees], dtype=bool),
             mentor_run=minimum_longest_sit_out_run(people=len(mentors), seats=min(tables, len(mentees)), rounds=rounds),
             mentee_run=minimum_longest_sit_out_run(people=len(mentees), seats=tables * seats_per_table, rounds=rounds),
+            regenerated=regenerated,
+            meetings=_most_meetings(state, mentors, mentees, rounds, tables, seats_per_table),
         )
 
-    def shortfall(self, state: _State) -> tuple[int, int]:
-        """(how far sit-out counts spread beyond one, how far the longest runs exceed their bounds).
+    def shortfall(self, state: _State) -> tuple[int, int, int]:
+        """(how far sit-out counts spread beyond one, how many meetings fewer than an upper bound, how far
+        the longest runs exceed their bounds).
 
-        Someone who has met everyone present of the other role cannot be seated any more: their count may
-        run ahead (after a regeneration, when the people they have not met left), and does not count."""
+        After a regeneration, someone who has met everyone present of the other role cannot be seated any
+        more: their count may run ahead (the people they had not met left), and does not count."""
         met = state.met[np.ix_(self.mentors, self.mentees)]
         spread = 0
         for counts, fair, everyone_met in (
             (state.mentor_sit_outs[self.mentors], self.fair_mentors, met.all(axis=1)),
             (state.mentee_sit_outs[self.mentees], self.fair_mentees, met.all(axis=0)),
         ):
-            ahead = counts[fair & ~everyone_met]
+            ahead = counts[fair & ~everyone_met] if self.regenerated else counts[fair]
             if len(ahead):
                 spread += max(0, int(ahead.max() - counts[fair].min()) - 1)
+        missing = self.meetings - int(state.met[np.ix_(self.mentors, self.mentees)].sum())
         runs = max(0, int(state.mentor_longest_run[self.mentors].max()) - self.mentor_run)
         runs += max(0, int(state.mentee_longest_run[self.mentees].max()) - self.mentee_run)
-        return spread, runs
+        return spread, missing, runs
+
+
+def _most_meetings(state: _State, mentors, mentees, rounds: int, tables: int, seats_per_table: int) -> int:
+    """An upper bound of the pairs met among the people present after ``rounds`` more rounds (met already,
+    plus new meetings: no more than the seats, than each mentee's mentors not met yet, and than each mentor's
+    mentees not met yet)."""
+    met = state.met[np.ix_([state.mentor_index[p] for p in mentors], [state.mentee_index[p] for p in mentees])]
+    seats = rounds * min(len(mentees), tables * seats_per_table)
+    by_mentee = int(np.minimum(rounds, (~met).sum(axis=0)).sum())
+    by_mentor = int(np.minimum(rounds * seats_per_table, (~met).sum(axis=1)).sum())
+    return int(met.sum()) + min(seats, by_mentee, by_mentor)
+
+
+def _share(sit_outs: np.ndarray, present: np.ndarray) -> np.ndarray:
+    """The share of the rounds each person was present for that they sat out; for someone just arrived, the
+    mean share of the others. Equal counts over equal rounds give exactly equal shares."""
+    share = sit_outs / np.maximum(present, 1)
+    known = present > 0
+    return np.where(known, share, share[known].mean() if known.any() else 0.0)
 
 
 def _seating_order(
-    sit_outs: np.ndarray, run: np.ndarray, scarcity: np.ndarray, attempt: int, rng: np.random.Generator
+    sat_out: np.ndarray, run: np.ndarray, scarcity: np.ndarray, attempt: int, rng: np.random.Generator
 ) -> np.ndarray:
-    """Who is seated first (higher first): most sit-outs, then longest current run, then fewest people left
-    to meet. Later attempts change the order of the last two keys, then shuffle people with equal counts."""
+    """Who is seated first (higher first): who sat out most, then the longest current run, then who has the
+    fewest people left to meet. Later attempts swap the last two keys, then shuffle people who sat out as much."""
     if attempt == 0:
-        return _dense_rank(sit_outs, run, scarcity)
+        return _dense_rank(sat_out, run, scarcity)
     if attempt == 1:
-        return _dense_rank(sit_outs, scarcity, run)
-    return _dense_rank(sit_outs, rng.permutation(len(sit_outs)))
+        return _dense_rank(sat_out, scarcity, run)
+    if attempt % 2 == 0:
+        return _dense_rank(sat_out, run, rng.permutation(len(sat_out)))
+    return _dense_rank(sat_out, rng.permutation(len(sat_out)))
 
 
 def _dense_rank(*keys: np.ndarray) -> np.ndarray:
