@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "cohorts",
     "applications",
     "events",
+    "matching",
 ]
 
 MIDDLEWARE = [
