@@ -168,7 +168,7 @@ class MatchAdmin(admin.ModelAdmin):
     list_filter = ["status", "run__cohort"]
     list_select_related = ["mentee__user", "mentor__user", "run__cohort__program", "mentee__cohort__program",
                            "mentor__cohort__program"]  # fmt: skip
-    actions = ["end"]
+    actions = ["end", "swap"]
     readonly_fields = ["run", "mentee", "mentor", "score", "parts", "mentee_rank", "mentor_rank", "pinned",
                        "from_completion", "added_by_staff", "ended_at"]  # fmt: skip
 
@@ -176,3 +176,17 @@ class MatchAdmin(admin.ModelAdmin):
     def end(self, request, queryset):
         for match in queryset:
             services.match_end(match=match, by=request.user)
+
+    @admin.action(description=_("Swap the mentors of the two selected pairs (pins them for the next run)"),
+                  permissions=["change"])  # fmt: skip
+    def swap(self, request, queryset):
+        matches = list(queryset.select_related("run__cohort", "mentee", "mentor")[:3])
+        if len(matches) != 2:
+            self.message_user(request, gettext("Select exactly two pairs to swap."), messages.ERROR)
+            return
+        try:
+            services.pairs_swap(first=matches[0], second=matches[1], by=request.user)
+        except services.MatchingError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+        else:
+            self.message_user(request, gettext("The swapped pairs are pinned: run the matching again."))

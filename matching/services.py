@@ -148,3 +148,18 @@ def match_add(*, run: MatchRun, mentee: Participant, mentor: Participant, by: Us
     match = Match.objects.create(run=run, mentee=mentee, mentor=mentor, status=Match.Status.ACTIVE, added_by_staff=True)
     transaction.on_commit(partial(send_match_email.delay, match_id=match.pk))
     return match
+
+
+@transaction.atomic
+def pairs_swap(*, first: Match, second: Match, by: User) -> None:
+    """Pin each mentee of two proposed pairs to the other's mentor, for the next run of the cohort."""
+    if first.run_id != second.run_id or first.pk == second.pk:
+        raise MatchingError(_("Choose two pairs of the same run."))
+    cohort = first.run.cohort
+    for mentee, mentor in ((first.mentee, second.mentor), (second.mentee, first.mentor)):
+        if PairRule.objects.filter(mentee=mentee, mentor=mentor, kind=PairRule.Kind.FORBID).exists():
+            raise MatchingError(_("One of the swapped pairs is forbidden."))
+        PairRule.objects.filter(cohort=cohort, mentee=mentee, kind=PairRule.Kind.PIN).exclude(mentor=mentor).delete()
+        PairRule.objects.update_or_create(
+            mentee=mentee, mentor=mentor, defaults={"cohort": cohort, "kind": PairRule.Kind.PIN, "created_by": by}
+        )
