@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -169,8 +170,44 @@ class MatchAdmin(admin.ModelAdmin):
     list_select_related = ["mentee__user", "mentor__user", "run__cohort__program", "mentee__cohort__program",
                            "mentor__cohort__program"]  # fmt: skip
     actions = ["end", "swap"]
+    raw_id_fields = ["run", "mentee", "mentor"]
     readonly_fields = ["run", "mentee", "mentor", "score", "parts", "mentee_rank", "mentor_rank", "pinned",
                        "from_completion", "added_by_staff", "ended_at"]  # fmt: skip
+
+    def get_fields(self, request, obj=None):
+        # Adding a pair to a published run: only who, the rest follows.
+        return ["run", "mentee", "mentor"] if obj is None else super().get_fields(request, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else self.readonly_fields
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return super().save_model(request, obj, form, change)
+        try:
+            added = services.match_add(run=obj.run, mentee=obj.mentee, mentor=obj.mentor, by=request.user)
+        except services.MatchingError as error:
+            raise ValidationError(error.messages) from error
+        obj.pk = added.pk
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if obj is None:
+            admin_form = form
+
+            class AddPairForm(admin_form):
+                def clean(self):
+                    data = super().clean()
+                    run, mentee, mentor = data.get("run"), data.get("mentee"), data.get("mentor")
+                    if run and mentee and mentor:
+                        try:
+                            services.match_add_check(run=run, mentee=mentee, mentor=mentor)
+                        except services.MatchingError as error:
+                            raise ValidationError(error.messages) from error
+                    return data
+
+            return AddPairForm
+        return form
 
     @admin.action(description=_("End the selected pairs"), permissions=["change"])
     def end(self, request, queryset):

@@ -128,12 +128,8 @@ def match_end(*, match: Match, by: User) -> Match:
     return match
 
 
-@transaction.atomic
-def match_add(*, run: MatchRun, mentee: Participant, mentor: Participant, by: User) -> Match:
-    """Add a pair to a published run without re-running the cohort."""
-    from .tasks import send_match_email
-
-    run = MatchRun.objects.select_for_update().get(pk=run.pk)
+def match_add_check(*, run: MatchRun, mentee: Participant, mentor: Participant) -> None:
+    """Raise MatchingError unless the pair can be added to the run (the rules of ``match_add``)."""
     if not run.published_at:
         raise MatchingError(_("Pairs are added to a published run; pin the pair and run again instead."))
     if mentee.cohort_id != run.cohort_id or mentor.cohort_id != run.cohort_id:
@@ -145,6 +141,15 @@ def match_add(*, run: MatchRun, mentee: Participant, mentor: Participant, by: Us
     taken = run.matches.filter(mentor=mentor).exclude(status=Match.Status.ENDED).count()
     if taken >= (mentor.mentee_capacity or 0):
         raise MatchingError(_("This mentor has no place left."))
+
+
+@transaction.atomic
+def match_add(*, run: MatchRun, mentee: Participant, mentor: Participant, by: User) -> Match:
+    """Add a pair to a published run without re-running the cohort."""
+    from .tasks import send_match_email
+
+    run = MatchRun.objects.select_for_update().get(pk=run.pk)
+    match_add_check(run=run, mentee=mentee, mentor=mentor)
     match = Match.objects.create(run=run, mentee=mentee, mentor=mentor, status=Match.Status.ACTIVE, added_by_staff=True)
     transaction.on_commit(partial(send_match_email.delay, match_id=match.pk))
     return match

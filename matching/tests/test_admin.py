@@ -81,3 +81,24 @@ def test_two_runs_compare_side_by_side(client, cohort):
     assert page.status_code == 200
     assert "Blocking pairs" in page.content.decode()
     assert len(page.context["runs"]) == 2
+
+
+def test_staff_add_a_pair_to_a_published_run_and_a_full_mentor_is_refused(client, cohort, mailoutbox):
+    staff = StaffFactory()
+    run = services.match_run_create(cohort=cohort, mode="best", weights=None, by=staff)
+    services.match_run_publish(run=run, by=staff)
+    match = run.matches.first()
+    services.match_end(match=match, by=staff)
+    newcomer = ParticipantFactory(cohort=cohort, role=Role.MENTEE)
+    client.force_login(staff)
+    url = reverse("admin:matching_match_add")
+
+    full = client.post(
+        url, {"run": run.pk, "mentee": newcomer.pk, "mentor": run.matches.exclude(pk=match.pk)[0].mentor_id}
+    )
+    added = client.post(url, {"run": run.pk, "mentee": newcomer.pk, "mentor": match.mentor_id})
+
+    assert full.status_code == 200
+    assert "no place left" in full.content.decode()
+    assert added.status_code == 302
+    assert run.matches.filter(mentee=newcomer, mentor=match.mentor_id, status="active").count() == 1
