@@ -92,8 +92,12 @@ class Match(models.Model):
         ENDED = "ended", _("Ended")
 
     run = models.ForeignKey(MatchRun, on_delete=models.CASCADE, related_name="matches", verbose_name=_("run"))
-    mentee = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="mentee_matches")
-    mentor = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="mentor_matches")
+    mentee = models.ForeignKey(
+        Participant, on_delete=models.PROTECT, related_name="mentee_matches", verbose_name=_("mentee")
+    )
+    mentor = models.ForeignKey(
+        Participant, on_delete=models.PROTECT, related_name="mentor_matches", verbose_name=_("mentor")
+    )
     status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.PROPOSED)
     score = models.FloatField(_("score"), default=0)
     parts = models.JSONField(_("score parts"), default=list)  # [[name, value], ...]
