@@ -2,6 +2,7 @@ from allauth.account.forms import AddEmailForm as AllauthAddEmailForm
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
 from django.core.validators import MaxLengthValidator
+from django.db import IntegrityError, transaction
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -54,6 +55,16 @@ class SignupForm(EmailLengthMixin, AllauthSignupForm):
     )
     time_zone = TimeZoneField(detect=True)
     language = forms.ChoiceField(label=_("Language"), choices=Language.choices)
+
+    def try_save(self, request):
+        """Two sign-ups with one new address at the same instant (a double click the browser let through):
+        the database keeps one account; the second request is answered like any taken address."""
+        try:
+            with transaction.atomic():
+                return super().try_save(request)
+        except IntegrityError:
+            self.account_already_exists = True
+            return super().try_save(request)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

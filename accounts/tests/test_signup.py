@@ -108,3 +108,18 @@ def test_a_double_click_on_sign_up_creates_one_account(client):
     assert first.status_code == 302
     assert second.status_code in (200, 302)
     assert User.objects.filter(email="fatou@example.org").count() == 1
+
+
+def test_two_sign_ups_racing_for_one_address_make_one_account_and_no_error(client, monkeypatch):
+    """The second request passed the "is it taken?" check before the first one saved."""
+    from allauth.account.internal.flows import manage_email
+
+    first = client.post(SIGNUP, signup_data(language="en"))
+    monkeypatch.setattr(manage_email, "assess_unique_email", lambda email, user=None: True)
+    client.logout()
+
+    second = client.post(SIGNUP, signup_data(language="en"))
+
+    assert (first.status_code, second.status_code) == (302, 302)
+    assert second.url == first.url
+    assert User.objects.filter(email="fatou@example.org").count() == 1
