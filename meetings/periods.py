@@ -1,0 +1,84 @@
+"""The weeks of a pair's mentorship period and when a mentor's weekly check-in reminder is due.
+
+Pure functions (no Django import), in aware datetimes: the reminders task asks ``reminder_due`` for each
+mentor with the mentor's own time zone, every 15 minutes, and sends at most one email per mentor and week.
+
+A week runs Monday to Sunday in the mentor's time zone. Week 1 is the week holding the first day of the
+period; the period covers ``weeks`` weeks from there (extended periods pass a larger ``weeks``).
+"""
+
+import datetime as dt
+import zoneinfo
+from dataclasses import dataclass
+
+DEFAULT_REMINDER_WEEKDAY = 3  # Thursday (Monday is 0)
+DEFAULT_REMINDER_TIME = dt.time(10, 0)
+
+
+def week_start(day: dt.date) -> dt.date:
+    """The Monday of the day's week."""
+    return day - dt.timedelta(days=day.weekday())
+
+
+@dataclass(frozen=True)
+class Period:
+    """A pair's mentorship period: ``weeks`` weeks from the week holding ``starts_on``."""
+
+    starts_on: dt.date
+    weeks: int
+
+    @property
+    def first_week(self) -> dt.date:
+        return week_start(self.starts_on)
+
+    @property
+    def ends_on(self) -> dt.date:
+        """The last day (a Sunday) of the period."""
+        return self.first_week + dt.timedelta(weeks=self.weeks, days=-1)
+
+    def week_number(self, day: dt.date) -> int | None:
+        """1 for the first week of the period, ``weeks`` for the last; None outside the period."""
+        number = (week_start(day) - self.first_week).days // 7 + 1
+        return number if 1 <= number <= self.weeks else None
+
+    def week_of(self, number: int) -> dt.date:
+        """The Monday of week ``number``."""
+        if not 1 <= number <= self.weeks:
+            raise ValueError(f"week {number} is outside a period of {self.weeks} weeks")
+        return self.first_week + dt.timedelta(weeks=number - 1)
+
+    def weeks_until(self, day: dt.date) -> list[int]:
+        """The week numbers that have begun by ``day`` (all of them once the period is over)."""
+        if day < self.first_week:
+            return []
+        last = self.week_number(day) or self.weeks
+        return list(range(1, last + 1))
+
+
+def reminder_moment(
+    week: dt.date,
+    zone: str,
+    weekday: int = DEFAULT_REMINDER_WEEKDAY,
+    at: dt.time = DEFAULT_REMINDER_TIME,
+) -> dt.datetime:
+    """When the check-in reminder of the week starting on Monday ``week`` is due, in the mentor's zone.
+
+    A local time that does not exist (a spring-forward gap) is moved forward by the gap, as clocks do;
+    an ambiguous one (fall back) takes its first occurrence.
+    """
+    local = dt.datetime.combine(week + dt.timedelta(days=weekday), at, tzinfo=zoneinfo.ZoneInfo(zone))
+    # Normalise through UTC: a time in a gap comes back shifted forward by the gap.
+    return local.astimezone(dt.UTC).astimezone(local.tzinfo)
+
+
+def reminder_due(period: Period, now: dt.datetime, zone: str, **moment) -> dt.date | None:
+    """The Monday of the week whose reminder moment has passed at ``now`` (in the mentor's time zone)
+    inside the period, or None before that week's moment and outside the period."""
+    if now.tzinfo is None:
+        raise ValueError("now must be an aware datetime")
+    today = now.astimezone(zoneinfo.ZoneInfo(zone)).date()
+    number = period.week_number(today)
+    if number is None:
+        return None
+    week = period.week_of(number)
+    return week if now >= reminder_moment(week, zone, **moment) else None
