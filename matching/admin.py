@@ -81,9 +81,13 @@ class MatchRunAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("quality"))
     def quality_table(self, run: MatchRun) -> str:
-        return format_html_join(
-            "", "<div><strong>{}</strong>: {}</div>", ((QUALITY_LABELS.get(k, k), v) for k, v in run.quality.items())
-        )
+        def shown(key: str, value) -> str:
+            if key.endswith("_share") and value is not None:
+                return f"{value:.0%}"
+            return f"{value:.2f}".rstrip("0").rstrip(".") if isinstance(value, float) else str(value)
+
+        rows = ((QUALITY_LABELS.get(key, key), shown(key, value)) for key, value in run.quality.items())
+        return format_html_join("", "<div><strong>{}</strong>: {}</div>", rows)
 
     @admin.display(description=_("unmatched, and why"))
     def unmatched_table(self, run: MatchRun) -> str:
