@@ -76,6 +76,7 @@ class CohortAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["program", "name_en", "name_fr", "slug", "stage"]}),
         (_("Dates"), {"fields": ["start_date", "weeks", "mentorship_weeks", "time_zone"]}),
+        (_("Mentorship period"), {"fields": ["reminder_weekday", "reminder_time"]}),
         (_("Applications"), {"fields": ["applications_open_at", "applications_close_at"]}),
         (_("Places"), {"fields": ["mentee_capacity", "mentor_capacity"]}),
     ]

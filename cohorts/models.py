@@ -3,6 +3,7 @@ import zoneinfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -34,6 +35,16 @@ class Stage(models.TextChoices):
     PROGRAM = "program", _("Weekly sessions under way")
     MENTORSHIP = "mentorship", _("Mentorship period")
     ENDED = "ended", _("Ended")
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, _("Monday")
+    TUESDAY = 1, _("Tuesday")
+    WEDNESDAY = 2, _("Wednesday")
+    THURSDAY = 3, _("Thursday")
+    FRIDAY = 4, _("Friday")
+    SATURDAY = 5, _("Saturday")
+    SUNDAY = 6, _("Sunday")
 
 
 class Program(models.Model):
@@ -73,7 +84,10 @@ class Cohort(models.Model):
     start_date = models.DateField(_("start date"), help_text=_("The day of the first weekly session."))
     weeks = models.PositiveSmallIntegerField(_("weeks of sessions"), default=10)
     mentorship_weeks = models.PositiveSmallIntegerField(
-        _("weeks of mentorship"), default=13, help_text=_("At least 13 weeks (three months) after the sessions end.")
+        _("weeks of mentorship"),
+        default=13,
+        validators=[MinValueValidator(13)],
+        help_text=_("At least 13 weeks (three months) after the sessions end."),
     )
     time_zone = models.CharField(
         _("time zone"),
@@ -82,6 +96,13 @@ class Cohort(models.Model):
         validators=[validate_time_zone],
         help_text=_("The deadline and the session times are in this time zone."),
     )
+    reminder_weekday = models.PositiveSmallIntegerField(
+        _("check-in reminder day"),
+        choices=Weekday.choices,
+        default=Weekday.THURSDAY,
+        help_text=_("Mentors without a log for the week get one reminder on this day, in their own time zone."),
+    )
+    reminder_time = models.TimeField(_("check-in reminder time"), default=dt.time(10, 0))
     applications_open_at = models.DateTimeField(_("applications open at"))
     applications_close_at = models.DateTimeField(_("applications close at"))
     mentee_capacity = models.PositiveSmallIntegerField(_("places for mentees"), default=25)

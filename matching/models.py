@@ -107,6 +107,9 @@ class Match(models.Model):
     from_completion = models.BooleanField(_("placed by the completion pass"), default=False)
     added_by_staff = models.BooleanField(_("added by staff after publishing"), default=False)
     ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+    extra_weeks = models.PositiveSmallIntegerField(
+        _("extra weeks of mentorship"), default=0, help_text=_("Weeks added to this pair's period by staff.")
+    )
 
     objects = MatchQuerySet.as_manager()
 

@@ -10,6 +10,7 @@ period; the period covers ``weeks`` weeks from there (extended periods pass a la
 import datetime as dt
 import zoneinfo
 from dataclasses import dataclass
+from enum import StrEnum
 
 DEFAULT_REMINDER_WEEKDAY = 3  # Thursday (Monday is 0)
 DEFAULT_REMINDER_TIME = dt.time(10, 0)
@@ -73,7 +74,11 @@ def reminder_moment(
 
 def reminder_due(period: Period, now: dt.datetime, zone: str, **moment) -> dt.date | None:
     """The Monday of the week whose reminder moment has passed at ``now`` (in the mentor's time zone)
-    inside the period, or None before that week's moment and outside the period."""
+    inside the period, or None before that week's moment and outside the period.
+
+    A period that starts after the reminder day of its first week (a Friday start, say) has no reminder
+    in that first week: a check-in on the first day of the mentorship would only nag.
+    """
     if now.tzinfo is None:
         raise ValueError("now must be an aware datetime")
     today = now.astimezone(zoneinfo.ZoneInfo(zone)).date()
@@ -81,4 +86,68 @@ def reminder_due(period: Period, now: dt.datetime, zone: str, **moment) -> dt.da
     if number is None:
         return None
     week = period.week_of(number)
+    weekday = moment.get("weekday", DEFAULT_REMINDER_WEEKDAY)
+    if number == 1 and period.starts_on.weekday() > weekday:
+        return None
     return week if now >= reminder_moment(week, zone, **moment) else None
+
+
+class WeekState(StrEnum):
+    LOGGED = "logged"
+    NOT_MET = "not_met"
+    MISSING = "missing"  # the week is over and has no log
+    CURRENT = "current"  # this week, no log yet
+    UPCOMING = "upcoming"
+    PAUSED = "paused"
+
+
+@dataclass(frozen=True)
+class Week:
+    number: int
+    monday: dt.date
+    state: WeekState
+
+    @property
+    def sunday(self) -> dt.date:
+        return self.monday + dt.timedelta(days=6)
+
+
+def week_states(period: Period, today: dt.date, logs: dict[dt.date, bool], paused: set[dt.date]) -> list[Week]:
+    """Every week of the period with its state on ``today``: ``logs`` maps a week's Monday to whether the
+    pair met; ``paused`` holds the Mondays of paused weeks. A logged week shows as logged even if paused."""
+    weeks = []
+    for number in range(1, period.weeks + 1):
+        monday = period.week_of(number)
+        if monday in logs:
+            state = WeekState.LOGGED if logs[monday] else WeekState.NOT_MET
+        elif monday in paused:
+            state = WeekState.PAUSED
+        elif monday > today:
+            state = WeekState.UPCOMING
+        elif monday + dt.timedelta(days=6) >= today:
+            state = WeekState.CURRENT
+        else:
+            state = WeekState.MISSING
+        weeks.append(Week(number, monday, state))
+    return weeks
+
+
+AT_RISK_WEEKS = 2
+
+
+def missing_run(weeks: list[Week]) -> list[Week]:
+    """The weeks without a log, in a row, that end the part of the period already over (paused weeks
+    neither count nor break the run; this week, not over yet, is left out)."""
+    run: list[Week] = []
+    for week in weeks:
+        if week.state is WeekState.MISSING:
+            run.append(week)
+        elif week.state in (WeekState.LOGGED, WeekState.NOT_MET):
+            run = []
+        elif week.state is not WeekState.PAUSED:
+            break  # CURRENT or UPCOMING: the past ends here
+    return run
+
+
+def at_risk(weeks: list[Week]) -> bool:
+    return len(missing_run(weeks)) >= AT_RISK_WEEKS

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "applications",
     "events",
     "matching",
+    "meetings",
 ]
 
 MIDDLEWARE = [
@@ -191,12 +192,20 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_ENABLE_UTC = True
+# With late acknowledgement, a task whose worker died stays in Redis, unacknowledged, and Redis hands it
+# to another worker only once the visibility timeout has passed (Celery's default: one hour). It must be
+# longer than the longest task and ETA; a shorter one sends a running task to a second worker (the
+# reminder ledger makes that harmless, but wasteful). Tests set it to a few seconds.
+# https://docs.celeryq.dev/en/stable/getting-started/backends-and-brokers/redis.html#visibility-timeout
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
 # The schedule lives in the database (django-celery-beat) so staff can see and change it in the admin;
 # the entries below are written there when beat starts.
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "mentorship.tasks.worker_heartbeat", "schedule": 60.0},
     "invite-alumni": {"task": "applications.tasks.invite_alumni", "schedule": 6 * 3600.0},
+    "checkin-reminders": {"task": "meetings.tasks.queue_checkin_reminders", "schedule": 15 * 60.0},
+    "pairs-at-risk-digest": {"task": "meetings.tasks.send_staff_digest", "schedule": 3600.0},
 }
 
 # --- Security --------------------------------------------------------------------------------

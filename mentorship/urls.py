@@ -16,5 +16,6 @@ urlpatterns = [
     path("", include("cohorts.urls")),
     path("", include("applications.urls")),
     path("", include("events.urls")),
+    path("", include("meetings.urls")),
     path("admin/", admin.site.urls),
 ]

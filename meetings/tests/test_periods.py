@@ -99,4 +99,14 @@ def test_every_week_of_the_period_becomes_due_exactly_once_when_checked_every_fi
             seen.append(due)
         now += dt.timedelta(minutes=15)
 
-    assert seen == [period.week_of(number) for number in (1, 2, 3)]
+    # A period that starts after the first week's reminder day (Thursday) has no reminder that week.
+    first = 1 if starts.weekday() <= 3 else 2
+    assert seen == [period.week_of(number) for number in range(first, 4)]
+
+
+def test_a_period_starting_on_a_friday_has_no_reminder_in_its_first_days():
+    period = Period(starts_on=dt.date(2027, 3, 5), weeks=13)  # a Friday
+    friday_noon = dt.datetime(2027, 3, 5, 12, tzinfo=zoneinfo.ZoneInfo("America/Toronto"))
+
+    assert reminder_due(period, friday_noon, "America/Toronto") is None
+    assert reminder_due(period, friday_noon + dt.timedelta(days=6), "America/Toronto") == dt.date(2027, 3, 8)

@@ -1,0 +1,131 @@
+"""Reads of the mentorship period: a pair's weeks, the pairs of a person, the pairs at risk."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from matching.models import Match
+
+from .models import MeetingLog, PairPause, ReminderPause
+from .periods import Period, Week, WeekState, at_risk, missing_run, week_start, week_states
+
+# Staff may add up to this many weeks to a pair: the reminder task looks no further back than this.
+MAX_EXTRA_WEEKS = 26
+
+
+def period_of(match: Match) -> Period:
+    cohort = match.run.cohort
+    return Period(starts_on=cohort.mentorship_starts_on, weeks=cohort.mentorship_weeks + match.extra_weeks)
+
+
+def local_today(user, now: dt.datetime | None = None) -> dt.date:
+    """Today in the person's own time zone."""
+    return timezone.localdate(now or timezone.now(), timezone=user.zone)
+
+
+def pairs_with_weeks(queryset: QuerySet, *, topics: bool = True) -> QuerySet:
+    """The pairs with what their week strip needs (and their logs' topics), in a fixed number of queries."""
+    logs = MeetingLog.objects.order_by("-week")
+    return queryset.select_related("mentee__user", "mentor__user", "run__cohort__program").prefetch_related(
+        Prefetch("logs", queryset=logs.prefetch_related("topics") if topics else logs),
+        Prefetch("pauses", queryset=PairPause.objects.order_by("started_at")),
+    )
+
+
+def paused_weeks(match: Match, mentor_pauses: set[dt.date], today: dt.date) -> set[dt.date]:
+    """The Mondays of the weeks in which staff paused the pair (prefetched ``pauses``) or the mentor
+    paused reminders."""
+    weeks = set(mentor_pauses)
+    zone = match.run.cohort.zone
+    for pause in match.pauses.all():
+        first = week_start(timezone.localdate(pause.started_at, timezone=zone))
+        last = week_start(timezone.localdate(pause.ended_at, timezone=zone) if pause.ended_at else today)
+        while first <= last:
+            weeks.add(first)
+            first += dt.timedelta(weeks=1)
+    return weeks
+
+
+def mentor_pauses_of(user_ids) -> dict[int, set[dt.date]]:
+    pauses: dict[int, set[dt.date]] = {}
+    for user_id, week in ReminderPause.objects.filter(user_id__in=set(user_ids)).values_list("user_id", "week"):
+        pauses.setdefault(user_id, set()).add(week)
+    return pauses
+
+
+@dataclass
+class PairView:
+    """A pair as its pages and the staff board show it."""
+
+    match: Match
+    period: Period
+    weeks: list[Week]
+    today: dt.date
+
+    @property
+    def current(self) -> Week | None:
+        return next((week for week in self.weeks if week.monday <= self.today <= week.sunday), None)
+
+    @property
+    def at_risk(self) -> bool:
+        return self.match.status == Match.Status.ACTIVE and not self.paused and at_risk(self.weeks)
+
+    @property
+    def missing_weeks(self) -> int:
+        return len(missing_run(self.weeks))
+
+    @property
+    def paused(self) -> bool:
+        return any(pause.ended_at is None for pause in self.match.pauses.all())
+
+    @property
+    def logs(self) -> list[MeetingLog]:
+        return list(self.match.logs.all())
+
+    @property
+    def last_contact(self) -> dt.date | None:
+        return max((log.met_on for log in self.match.logs.all() if log.met), default=None)
+
+    @property
+    def log_by_week(self) -> dict[dt.date, MeetingLog]:
+        return {log.week: log for log in self.match.logs.all()}
+
+
+def pair_views(matches, *, today_for, mentor_pauses: dict[int, set[dt.date]]) -> list[PairView]:
+    """``matches`` come from ``pairs_with_weeks``; ``today_for(match)`` gives the day to show them on."""
+    views = []
+    for match in matches:
+        period, today = period_of(match), today_for(match)
+        paused = paused_weeks(match, mentor_pauses.get(match.mentor.user_id, set()), today)
+        logs = {log.week: log.met for log in match.logs.all()}
+        views.append(PairView(match, period, week_states(period, today, logs, paused), today))
+    return views
+
+
+def pairs_of(user, now: dt.datetime | None = None) -> list[PairView]:
+    """The published pairs a person is in (as mentor or mentee), current ones first."""
+    matches = pairs_with_weeks(
+        Match.objects.filter(run__published_at__isnull=False)
+        .exclude(status=Match.Status.PROPOSED)
+        .for_user(user)
+        .order_by("status", "-run__cohort__start_date", "mentee__user__preferred_name")
+    )
+    matches = list(matches)
+    today = local_today(user, now)
+    pauses = mentor_pauses_of(match.mentor.user_id for match in matches)
+    return pair_views(matches, today_for=lambda match: today, mentor_pauses=pauses)
+
+
+def pair_for(user, match_id: int, *, as_mentor: bool = False) -> QuerySet:
+    """The pair ``match_id`` if ``user`` is in it (its mentor when ``as_mentor``); empty otherwise."""
+    who = Q(mentor__user=user) if as_mentor else Q(mentor__user=user) | Q(mentee__user=user)
+    return Match.objects.filter(who, pk=match_id, run__published_at__isnull=False).exclude(status=Match.Status.PROPOSED)
+
+
+def week_is_open(period: Period, week: dt.date, today: dt.date) -> bool:
+    return period.week_number(week) is not None and week <= today
+
+
+__all__ = ["PairView", "WeekState", "pair_for", "pair_views", "pairs_of", "pairs_with_weeks", "period_of"]
