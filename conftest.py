@@ -112,13 +112,16 @@ def _use_broker(url: str) -> None:
 
 
 @pytest.fixture
-def celery_worker(redis_url, postgres, transactional_db, settings):
-    """A real `celery worker` process using the test database and its own Redis database (15), so
-    that no other worker on this machine takes its tasks. Tasks sent with .delay() during the test
-    go to it, and the test's cache is that Redis database too. Yields the broker URL.
+def celery_workers(redis_url, postgres, transactional_db, settings):
+    """Starts real `celery worker` processes using the test database and their own Redis database (15),
+    so that no other worker on this machine takes their tasks. Tasks sent with .delay() during the test
+    go to them, and the test's cache is that Redis database too.
+
+    ``start(**env)`` starts one (extra environment variables for it, such as EMAIL_URL) and returns its
+    process once it is ready; every worker still running is stopped at the end of the test.
     """
     broker = redis_url.rsplit("/", 1)[0] + "/15" if redis_url.count("/") > 2 else redis_url + "/15"
-    env = {
+    base_env = {
         **os.environ,
         "DATABASE_URL": _database_url_for_other_processes(),
         "REDIS_URL": broker,
@@ -126,28 +129,45 @@ def celery_worker(redis_url, postgres, transactional_db, settings):
         "PYTHONUNBUFFERED": "1",
     }
     redis.Redis.from_url(broker).flushdb()  # tasks left by an interrupted run must not run now
-    log = ROOT / "test-output" / f"celery-worker-{uuid.uuid4().hex[:8]}.log"
-    log.parent.mkdir(exist_ok=True)
-    with open(log, "w") as out:
-        worker = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "mentorship", "worker", "--pool=solo",
-             "--without-gossip", "--without-mingle", "--loglevel=INFO"],
-            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
-        )  # fmt: skip
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": broker}}
     celery_app.conf.task_always_eager = False
     _use_broker(broker)
-    try:
+    workers = []
+
+    def start(**env: str) -> subprocess.Popen:
+        log = ROOT / "test-output" / f"celery-worker-{uuid.uuid4().hex[:8]}.log"
+        log.parent.mkdir(exist_ok=True)
+        with open(log, "w") as out:
+            worker = subprocess.Popen(
+                [sys.executable, "-m", "celery", "-A", "mentorship", "worker", "--pool=solo",
+                 "--without-gossip", "--without-mingle", "--loglevel=INFO"],
+                cwd=ROOT, env={**base_env, **env}, stdout=out, stderr=subprocess.STDOUT,
+            )  # fmt: skip
+        workers.append(worker)
+        worker.log = log
         deadline = time.monotonic() + 30
         while "ready." not in log.read_text():
             if worker.poll() is not None or time.monotonic() > deadline:
                 pytest.fail(f"the Celery worker did not start:\n{log.read_text()[-3000:]}")
             time.sleep(0.1)
-        yield broker
+        return worker
+
+    start.broker = broker
+    try:
+        yield start
     finally:
-        worker.terminate()
-        worker.wait(timeout=10)
+        for worker in workers:
+            if worker.poll() is None:
+                worker.terminate()
+                worker.wait(timeout=10)
         _use_broker(django_settings.CELERY_BROKER_URL)
+
+
+@pytest.fixture
+def celery_worker(celery_workers):
+    """One real worker (see ``celery_workers``). Yields the broker URL."""
+    celery_workers()
+    return celery_workers.broker
 
 
 @pytest.fixture(scope="session")
