@@ -1,5 +1,7 @@
 """Run every bench/bench_*.py (``make bench``), in sorted order, each in its own process.
 
+``bench/run.py reminders matching`` runs only the benchmarks whose file name holds one of those words.
+
 Each benchmark prints its figures as ``bench: <name> <value> <unit> target <op> <value> <ok|FAIL>``
 (see bench/common.py). The run fails when a benchmark prints a line containing " FAIL", exits
 non-zero, or runs longer than TIMEOUT seconds.
@@ -63,8 +65,10 @@ def run_one(script: Path) -> list[str]:
 
 def main() -> int:
     scripts = sorted(BENCH_DIR.glob("bench_*.py"))
+    if wanted := sys.argv[1:]:
+        scripts = [script for script in scripts if any(word in script.stem for word in wanted)]
     if not scripts:
-        print("== no bench/bench_*.py found", flush=True)
+        print(f"== no bench/bench_*.py found{' for ' + ', '.join(wanted) if wanted else ''}", flush=True)
         return 1
     problems = []
     began = time.monotonic()

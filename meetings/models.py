@@ -72,7 +72,13 @@ class MeetingLog(models.Model):
             models.UniqueConstraint(fields=["match", "week"], name="one_log_per_pair_and_week"),
             models.CheckConstraint(
                 condition=Q(met=False)
-                | (Q(met_on__isnull=False) & Q(duration_minutes__gt=0) & Q(duration_minutes__lte=MAX_DURATION_MINUTES)),
+                # A NULL duration would make the comparisons unknown, which a CHECK lets through: say it.
+                | (
+                    Q(met_on__isnull=False)
+                    & Q(duration_minutes__isnull=False)
+                    & Q(duration_minutes__gt=0)
+                    & Q(duration_minutes__lte=MAX_DURATION_MINUTES)
+                ),
                 name="a_meeting_has_a_date_and_a_sane_duration",
             ),
         ]

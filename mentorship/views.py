@@ -5,19 +5,16 @@ from django.views.decorators.http import require_GET
 
 from cohorts.models import Program
 from matching.models import Match
+from meetings.selectors import pairs_of
 
 from .health import health_report
 
 
 def home(request):
-    matches = []
+    pairs = []
     if request.user.is_authenticated:
-        matches = (
-            Match.objects.active()
-            .for_user(request.user)
-            .select_related("mentee__user", "mentor__user", "run__cohort__program")
-        )
-    return render(request, "home.html", {"programs": Program.objects.all(), "matches": matches})
+        pairs = [pair for pair in pairs_of(request.user) if pair.match.status == Match.Status.ACTIVE]
+    return render(request, "home.html", {"programs": Program.objects.all(), "pairs": pairs})
 
 
 @never_cache
