@@ -24,3 +24,18 @@ def test_seed_demo_refuses_to_publish_demo_logins_in_production(settings):
     with pytest.raises(CommandError, match="DEBUG is off"):
         call_command("seed_demo")
     assert not User.objects.exists()
+
+
+def test_the_demo_has_pairs_in_their_mentorship_period_with_logged_weeks(settings, client):
+    from meetings.models import MeetingLog
+
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    logs = MeetingLog.objects.count()
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+    assert logs and MeetingLog.objects.count() == logs
+    client.login(email="amara.okafor@demo.example", password=DEMO_PASSWORD)
+    page = client.get("/mentoring/")
+    assert page.status_code == 200
+    assert len(page.context["as_mentor"]) == 2

@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from accounts.demo import DEMO_PASSWORD, seed_people
 from cohorts.demo import seed_cohorts
 from events.demo import seed_event
+from meetings.demo import seed_pairs
 
 
 class Command(BaseCommand):
@@ -29,6 +30,7 @@ class Command(BaseCommand):
         people = seed_people()
         cohorts = seed_cohorts(people)
         event = seed_event()
+        pairs = seed_pairs()
         self.stdout.write(self.style.SUCCESS(f"Demo data is ready. Demo logins (password for all: {DEMO_PASSWORD}):"))
         for person in people:
             self.stdout.write(f"  {person.role:<8} {person.user.email:<36} {person.user}")
@@ -37,4 +39,5 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Speed-networking event under way: {settings.SITE_URL.rstrip('/')}{event.get_absolute_url()}"
         )
+        self.stdout.write(f"Pairs in their mentorship period: {len(pairs)}: {settings.SITE_URL.rstrip('/')}/mentoring/")
         self.stdout.write(f"Staff site: {settings.SITE_URL.rstrip('/')}/admin/ (sign in with the staff login)")
