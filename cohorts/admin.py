@@ -113,7 +113,11 @@ class CohortAdmin(admin.ModelAdmin):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         cohort = self.get_object(request, object_id)
         if cohort is not None:
-            extra_context = {**(extra_context or {}), **self.waitlist_link(request, cohort)}
+            extra_context = {
+                **(extra_context or {}),
+                **self.waitlist_link(request, cohort),
+                **self.pair_health_link(request, cohort),
+            }
         return super().change_view(request, object_id, form_url, extra_context)
 
     def waitlist_link(self, request, cohort: Cohort) -> dict:
@@ -133,6 +137,18 @@ class CohortAdmin(admin.ModelAdmin):
             "waitlist_url": f"{reverse('admin:applications_application_changelist')}?{urlencode(query)}",
             "waitlist_label": gettext("Waitlist (%(count)d)") % {"count": count},
         }
+
+    def pair_health_link(self, request, cohort: Cohort) -> dict:
+        """The pair-health board of the cohort, once it has published pairs ("Pair health" on its page)."""
+        from meetings.models import Pair
+
+        pair_admin = self.admin_site._registry.get(Pair)
+        if pair_admin is None or not pair_admin.has_view_permission(request):
+            return {}
+        if not cohort.match_runs.filter(published_at__isnull=False).exists():
+            return {}
+        query = urlencode({"run__cohort__id__exact": cohort.pk})
+        return {"pair_health_url": f"{reverse('admin:meetings_pair_changelist')}?{query}"}
 
     @admin.action(description=_("Generate the weekly sessions"), permissions=["change"])
     def generate_sessions(self, request, queryset):

@@ -99,6 +99,7 @@ class WeekState(StrEnum):
     CURRENT = "current"  # this week, no log yet
     UPCOMING = "upcoming"
     PAUSED = "paused"
+    ENDED = "ended"  # after staff ended the pair
 
 
 @dataclass(frozen=True)
@@ -112,14 +113,23 @@ class Week:
         return self.monday + dt.timedelta(days=6)
 
 
-def week_states(period: Period, today: dt.date, logs: dict[dt.date, bool], paused: set[dt.date]) -> list[Week]:
+def week_states(
+    period: Period,
+    today: dt.date,
+    logs: dict[dt.date, bool],
+    paused: set[dt.date],
+    ended_on: dt.date | None = None,
+) -> list[Week]:
     """Every week of the period with its state on ``today``: ``logs`` maps a week's Monday to whether the
-    pair met; ``paused`` holds the Mondays of paused weeks. A logged week shows as logged even if paused."""
+    pair met; ``paused`` holds the Mondays of paused weeks; the weeks after ``ended_on`` (the day staff
+    ended the pair) are ended. A logged week shows as logged even if paused."""
     weeks = []
     for number in range(1, period.weeks + 1):
         monday = period.week_of(number)
         if monday in logs:
             state = WeekState.LOGGED if logs[monday] else WeekState.NOT_MET
+        elif ended_on is not None and monday > ended_on:
+            state = WeekState.ENDED
         elif monday in paused:
             state = WeekState.PAUSED
         elif monday > today:
@@ -145,7 +155,7 @@ def missing_run(weeks: list[Week]) -> list[Week]:
         elif week.state in (WeekState.LOGGED, WeekState.NOT_MET):
             run = []
         elif week.state is not WeekState.PAUSED:
-            break  # CURRENT or UPCOMING: the past ends here
+            break  # CURRENT, UPCOMING or ENDED: the past ends here
     return run
 
 

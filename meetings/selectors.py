@@ -100,7 +100,8 @@ def pair_views(matches, *, today_for, mentor_pauses: dict[int, set[dt.date]]) ->
         period, today = period_of(match), today_for(match)
         paused = paused_weeks(match, mentor_pauses.get(match.mentor.user_id, set()), today)
         logs = {log.week: log.met for log in match.logs.all()}
-        views.append(PairView(match, period, week_states(period, today, logs, paused), today))
+        ended_on = timezone.localdate(match.ended_at, timezone=match.run.cohort.zone) if match.ended_at else None
+        views.append(PairView(match, period, week_states(period, today, logs, paused, ended_on), today))
     return views
 
 
@@ -129,3 +130,51 @@ def week_is_open(period: Period, week: dt.date, today: dt.date) -> bool:
 
 
 __all__ = ["PairView", "WeekState", "pair_for", "pair_views", "pairs_of", "pairs_with_weeks", "period_of"]
+
+
+def pairs_without_log(queryset: QuerySet, *, weeks: int, now: dt.datetime | None = None) -> QuerySet:
+    """The active, unpaused pairs of ``queryset`` with ``weeks`` or more weeks in a row without a log, as
+    ``PairView.missing_weeks`` counts them on each cohort's own date (at risk from ``AT_RISK_WEEKS``).
+
+    SQL keeps the pairs whose period began ``weeks`` weeks ago or more and which have no log in their last
+    ``weeks`` ended weeks (calendar weeks from Monday), plus those past the end of their period (whose last
+    weeks depend on their extension). Weeks paused by staff or by the mentor neither count nor break a run
+    of missed weeks, which SQL cannot say simply: the few pairs left are then weighed with their
+    ``PairView``, in a fixed number of queries, so that the filter and the board never disagree.
+    """
+    from django.db.models import Exists, OuterRef
+
+    from cohorts.models import Cohort
+
+    now = now or timezone.now()
+    open_pause = PairPause.objects.filter(match=OuterRef("pk"), ended_at__isnull=True)
+    base = (
+        queryset.prefetch_related(None)
+        .filter(status=Match.Status.ACTIVE, run__published_at__isnull=False)
+        .exclude(Exists(open_pause))
+    )
+    by_this_week: dict[dt.date, list[int]] = {}
+    candidates = Q(pk__in=[])
+    cohorts = Cohort.objects.filter(pk__in=base.order_by().values("run__cohort_id")).only(
+        "start_date", "weeks", "mentorship_weeks", "time_zone"
+    )
+    for cohort in cohorts:
+        this_week = week_start(timezone.localdate(now, timezone=cohort.zone))
+        ended = (this_week - week_start(cohort.mentorship_starts_on)).days // 7  # weeks of the period over
+        if ended < weeks:
+            continue
+        by_this_week.setdefault(this_week, []).append(cohort.pk)
+        if ended > cohort.mentorship_weeks:  # pairs extended by fewer weeks than that are past their period
+            candidates |= Q(run__cohort=cohort.pk, extra_weeks__lt=ended - cohort.mentorship_weeks)
+    for this_week, cohort_ids in by_this_week.items():
+        logged = MeetingLog.objects.filter(
+            match=OuterRef("pk"), week__gte=this_week - dt.timedelta(weeks=weeks), week__lt=this_week
+        )
+        candidates |= Q(run__cohort__in=cohort_ids) & ~Exists(logged)
+    matches = list(pairs_with_weeks(base.filter(candidates), topics=False))
+    views = pair_views(
+        matches,
+        today_for=lambda match: timezone.localdate(now, timezone=match.run.cohort.zone),
+        mentor_pauses=mentor_pauses_of(match.mentor.user_id for match in matches),
+    )
+    return queryset.filter(pk__in=[view.match.pk for view in views if view.missing_weeks >= weeks])

@@ -84,10 +84,11 @@ def meeting_log_respond(*, log: MeetingLog, response: str, comment: str = "", by
 
 def pair_pause(*, match: Match, by: User) -> bool:
     """Pause an active pair (no reminders; its weeks count as paused). False if already paused or ended."""
-    if match.status != Match.Status.ACTIVE:
-        return False
     try:
         with transaction.atomic():
+            # The row's status, locked, not the caller's copy: a pair ended meanwhile is not paused.
+            if not Match.objects.select_for_update().filter(pk=match.pk, status=Match.Status.ACTIVE).exists():
+                return False
             PairPause.objects.create(match=match, started_by=by)
     except IntegrityError:  # the one open pause of the pair exists already
         return False
@@ -101,6 +102,7 @@ def pair_resume(*, match: Match, by: User) -> bool:
 
 @transaction.atomic
 def pair_end(*, match: Match, by: User) -> bool:
+    match = Match.objects.select_for_update().get(pk=match.pk)  # a second click or a stale copy ends it once
     if match.status == Match.Status.ENDED:
         return False
     pair_resume(match=match, by=by)
