@@ -115,7 +115,7 @@ def checkin_reminders_deliver(items: list[tuple[int, dt.date]]) -> int:
     for match in (
         unpaused_active_pairs()
         .filter(mentor__user_id__in=user_ids)
-        .select_related("mentee__user", "run__cohort")
+        .select_related("mentor", "mentee__user", "run__cohort")
         .order_by("mentee__user__preferred_name", "pk")
     ):
         pairs[match.mentor.user_id].append(match)

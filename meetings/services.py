@@ -76,6 +76,8 @@ def meeting_log_respond(*, log: MeetingLog, response: str, comment: str = "", by
         raise MeetingError(_("Choose whether the meeting happened."))
     if log.match.mentee.user_id != by.pk:
         raise MeetingError(_("Only the mentee of this pair can answer."))
+    if not log.met:
+        raise MeetingError(_("Only a meeting the mentor logged can be confirmed."))
     log = MeetingLog.objects.select_for_update().get(pk=log.pk)
     log.mentee_response, log.mentee_comment, log.mentee_responded_at = response, comment[:500], timezone.now()
     log.save(update_fields=["mentee_response", "mentee_comment", "mentee_responded_at"])

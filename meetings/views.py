@@ -8,6 +8,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from matching.models import Match
+
 from .forms import MeetingLogForm, MenteeResponseForm
 from .links import LinkError, read_log_link, read_pause_link
 from .models import MeetingLog, MenteeResponse
@@ -52,6 +54,9 @@ def log_week(request, match_id: int, number: int):
     view = _pair_view(request, match_id, as_mentor=True)
     if not 1 <= number <= view.period.weeks:
         raise Http404
+    if view.match.status != Match.Status.ACTIVE:
+        messages.error(request, _("This pair has ended: its weeks can no longer be logged."))
+        return redirect("meetings:pair", match_id)
     week = view.period.week_of(number)
     if week > view.today:
         messages.error(

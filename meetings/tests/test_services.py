@@ -101,7 +101,8 @@ def test_only_the_mentee_answers_and_only_with_a_known_answer():
         services.meeting_log_respond(log=log, response=MenteeResponse.DISPUTED, by=log.match.mentor.user)
     with pytest.raises(MeetingError):
         services.meeting_log_respond(log=log, response="maybe", by=log.match.mentee.user)
-    services.meeting_log_respond(log=log, response=MenteeResponse.DISPUTED, comment="We missed it.", by=log.match.mentee.user)
+    mentee = log.match.mentee.user
+    services.meeting_log_respond(log=log, response=MenteeResponse.DISPUTED, comment="We missed it.", by=mentee)
 
     log.refresh_from_db()
     assert (log.mentee_response, log.mentee_comment) == (MenteeResponse.DISPUTED, "We missed it.")
@@ -209,3 +210,13 @@ def test_the_database_refuses_a_second_log_for_the_same_pair_and_week():
         MeetingLogFactory(match=log.match, week=log.week)
 
     assert MeetingLog.objects.count() == 1
+
+
+def test_a_week_without_a_meeting_cannot_be_confirmed():
+    log = MeetingLogFactory(met=False, not_met_reason="Holiday")
+
+    with pytest.raises(MeetingError, match="Only a meeting"):
+        services.meeting_log_respond(log=log, response=MenteeResponse.CONFIRMED, by=log.match.mentee.user)
+
+    log.refresh_from_db()
+    assert log.mentee_response == ""
