@@ -66,6 +66,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+    erased_at = models.DateTimeField(
+        _("erased at"), null=True, blank=True, help_text=_("Personal details and identity answers were erased.")
+    )
 
     objects = UserManager()
 

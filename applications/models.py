@@ -5,9 +5,11 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from accounts.validators import validate_time_zone
 from cohorts.models import Cohort, Role
+from mentorship.crypto import EncryptedJSONField
 from mentorship.i18n import Localized, active_language
 
 
@@ -181,6 +183,9 @@ class Application(models.Model):
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
 
     objects = ApplicationQuerySet.as_manager()
+    # Who changed what and when (django-simple-history). The identity answers live in another model,
+    # which keeps no history: they never reach a history table.
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("application")
@@ -250,7 +255,8 @@ class SelfIdentification(models.Model):
     """Optional answers about identity. Only staff with the dedicated permission ever see them."""
 
     application = models.OneToOneField(Application, on_delete=models.CASCADE, related_name="self_identification")
-    answers = models.JSONField(default=dict, blank=True)
+    # Encrypted at rest (mentorship/crypto.py): the column holds no readable answer.
+    answers = EncryptedJSONField(default=dict, blank=True)
     consented_at = models.DateTimeField(_("consent given at"))
     share_with_match = models.BooleanField(_("share with my match"), default=False)
 
@@ -264,6 +270,28 @@ class SelfIdentification(models.Model):
         return str(_("Self-identification"))
 
 
+class IdentityTally(models.Model):
+    """Anonymous counts of self-identification answers that were deleted (after the retention period,
+    or when a person was erased), so that past cohort reports stay correct: no person, only numbers."""
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="identity_tallies")
+    role = models.CharField(max_length=6, choices=Role.choices)
+    question = models.CharField(max_length=40)
+    answer = models.CharField(max_length=40)
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("anonymous identity count")
+        verbose_name_plural = _("anonymous identity counts")
+        default_permissions = ()
+        constraints = [
+            models.UniqueConstraint(fields=["cohort", "role", "question", "answer"], name="one_tally_per_answer")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cohort_id} {self.role} {self.question}={self.answer}: {self.count}"
+
+
 class Review(models.Model):
     """One reviewer's scores of one application against the rubric."""
 
@@ -275,6 +303,8 @@ class Review(models.Model):
     mean = models.DecimalField(_("mean score"), max_digits=3, decimal_places=2, null=True, blank=True)
     notes = models.TextField(_("notes"), blank=True, max_length=5000)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("review")

@@ -11,6 +11,7 @@ production-like environment), :func:`gunicorn_server` (gunicorn on a free local 
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import http.client
 import os
@@ -103,6 +104,7 @@ def bench_environment(database_url: str) -> dict[str, str]:
         {
             "DEBUG": "0",
             "SECRET_KEY": secrets.token_urlsafe(50),  # 67 characters
+            "IDENTITY_KEYS": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
             "ALLOWED_HOSTS": f"{HOST},localhost",
             "SECURE_SSL_REDIRECT": "0",
             "SECURE_COOKIES": "0",

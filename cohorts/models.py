@@ -3,7 +3,7 @@ import zoneinfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -103,6 +103,15 @@ class Cohort(models.Model):
         help_text=_("Mentors without a log for the week get one reminder on this day, in their own time zone."),
     )
     reminder_time = models.TimeField(_("check-in reminder time"), default=dt.time(10, 0))
+    identity_retention_months = models.PositiveSmallIntegerField(
+        _("keep self-identification answers for (months)"),
+        default=24,
+        validators=[MaxValueValidator(120)],
+        help_text=_(
+            "Self-identification answers are deleted this many months after the cohort ends; "
+            "the reports keep anonymous counts."
+        ),
+    )
     applications_open_at = models.DateTimeField(_("applications open at"))
     applications_close_at = models.DateTimeField(_("applications close at"))
     mentee_capacity = models.PositiveSmallIntegerField(_("places for mentees"), default=25)

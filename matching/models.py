@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from cohorts.models import Cohort, Participant
 
@@ -112,6 +113,7 @@ class Match(models.Model):
     )
 
     objects = MatchQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("match")

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from applications.models import BilingualName
 from matching.models import Match
@@ -58,6 +59,9 @@ class MeetingLog(models.Model):
     mentee_response = models.CharField(_("mentee's answer"), max_length=10, choices=MenteeResponse.choices, blank=True)
     mentee_comment = models.CharField(_("mentee's comment"), max_length=500, blank=True)
     mentee_responded_at = models.DateTimeField(_("mentee answered at"), null=True, blank=True)
+
+    # The private note stays out of the history: only staff with its permission may read it.
+    history = HistoricalRecords(excluded_fields=["private_note"])
 
     class Meta:
         verbose_name = _("meeting log")

@@ -27,6 +27,16 @@ if not SECRET_KEY:
         sys.exit("SECRET_KEY is not set: set the SECRET_KEY environment variable (or DEBUG=1 for local development).")
     SECRET_KEY = "insecure-development-key-only-used-when-DEBUG-is-on"  # noqa: S105
 
+# Self-identification answers are encrypted at rest with these Fernet keys (comma-separated, newest
+# first: new answers use the first, any of them reads). They are never in the repository. Generate one
+# with `python manage.py rotate_identity_key --new-key`; to rotate, put a new key first, run
+# `python manage.py rotate_identity_key`, then remove the old one. See mentorship/crypto.py.
+IDENTITY_KEYS = env.list("IDENTITY_KEYS", default=[])
+if not IDENTITY_KEYS:
+    if not DEBUG:
+        sys.exit("IDENTITY_KEYS is not set: set it to a Fernet key (or DEBUG=1 for local development).")
+    IDENTITY_KEYS = ["ZGV2ZWxvcG1lbnQtb25seS1pZGVudGl0eS1rZXktMzI="]  # development only, like SECRET_KEY above
+
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -44,9 +54,11 @@ INSTALLED_APPS = [
     "django.contrib.sites",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "crispy_forms",
     "crispy_bootstrap5",
     "django_celery_beat",
+    "simple_history",
     "mentorship",
     "accounts",
     "cohorts",
@@ -68,6 +80,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
 ROOT_URLCONF = "mentorship.urls"

@@ -11,6 +11,7 @@ ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION = {
     "DEBUG": "0",
     "SECRET_KEY": "k7#Qv9!mZp2@Lx4$Rt6^Wy8&Nb1*Hc3(Jd5)Fg0-Se7+Ua9=Ti2_Ko4",
+    "IDENTITY_KEYS": "WzkMZqeif3bu8uaaOY0VT47x3S8xCy29pFRdhc4QE6I=",
     "ALLOWED_HOSTS": "mentorship.example.org",
     "EMAIL_URL": "smtp+tls://mailer:secret@smtp.example.org:587",
     "DEFAULT_FROM_EMAIL": "Mentorship <noreply@mentorship.example.org>",
@@ -47,6 +48,17 @@ def test_production_refuses_to_start_without_a_secret_key_in_one_line():
     assert result.returncode == 1
     assert result.stderr.strip().splitlines() == [
         "SECRET_KEY is not set: set the SECRET_KEY environment variable (or DEBUG=1 for local development)."
+    ]
+
+
+def test_production_refuses_to_start_without_the_identity_key_in_one_line():
+    env = {key: value for key, value in PRODUCTION.items() if key != "IDENTITY_KEYS"}
+
+    result = manage("check", env=env)
+
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        "IDENTITY_KEYS is not set: set it to a Fernet key (or DEBUG=1 for local development)."
     ]
 
 
