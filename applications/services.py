@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django.views.decorators.debug import sensitive_variables
 
 from accounts.models import User
 from cohorts import services as cohort_services
@@ -191,6 +192,7 @@ def application_withdraw(*, application: Application, by: User) -> Application:
     return application
 
 
+@sensitive_variables()  # an error report shows none of this function's variables (the answers)
 @transaction.atomic
 def self_identification_save(
     *, application: Application, answers: dict[str, object], consent: bool, share_with_match: bool
@@ -313,6 +315,8 @@ def alumni_to_invite(*, now, next_cohort) -> list[tuple[Participant, Cohort]]:
         if upcoming is None or now >= upcoming.applications_close_at:
             continue
         invited = set(AlumniInvitation.objects.filter(cohort=upcoming).values_list("participant_id", flat=True))
-        for participant in cohort.participants.active().filter(role=Role.MENTEE).exclude(pk__in=invited):
+        # An erased (or deactivated) account is never invited: its address is a placeholder.
+        mentees = cohort.participants.active().filter(role=Role.MENTEE, user__is_active=True)
+        for participant in mentees.exclude(pk__in=invited):
             due.append((participant, upcoming))
     return due

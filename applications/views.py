@@ -4,6 +4,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_POST
 
 from cohorts.calendar import feed_token
@@ -91,6 +92,9 @@ def edit(request, pk: int):
     )
 
 
+# Error reports (django.views.debug) never show the posted answers, nor the saved ones in this view's variables.
+@sensitive_variables()
+@sensitive_post_parameters()
 @login_required
 def identity(request, pk: int):
     application = _own_application(request, pk)
