@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cohorts.admin import CohortListFilter
 from cohorts.models import Cohort, Role
+from mentorship.history_admin import HistoryAdmin
 
 from . import services
 from .exports import applications_csv, identity_answers
@@ -244,7 +245,7 @@ def _per_application(aggregate):
 
 
 @admin.register(Application)
-class ApplicationAdmin(admin.ModelAdmin):
+class ApplicationAdmin(HistoryAdmin):
     list_display = [
         "person",
         "cohort",
@@ -268,6 +269,7 @@ class ApplicationAdmin(admin.ModelAdmin):
     list_select_related = ["cohort__program", "user", "outreach_channel"]
     ordering = [F("submitted_at").desc(nulls_last=True)]
     inlines = [ReviewInline]
+    history_list_display = ["status"]
     actions = ["accept", "waitlist", "decline", "export_csv"]
     view_on_site = False  # the public page is the applicant's own
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from cohorts.models import Cohort, Participant
+from mentorship.history_admin import HistoryAdmin
 
 from . import services
 from .forms import WEIGHT_LABELS, RunForm
@@ -168,12 +169,13 @@ class PairRuleAdmin(admin.ModelAdmin):
 
 
 @admin.register(Match)
-class MatchAdmin(admin.ModelAdmin):
+class MatchAdmin(HistoryAdmin):
     list_display = ["mentee", "mentor", "status", "score", "run"]
     list_filter = ["status", "run__cohort"]
     list_select_related = ["mentee__user", "mentor__user", "run__cohort__program", "mentee__cohort__program",
                            "mentor__cohort__program"]  # fmt: skip
     actions = ["end", "swap"]
+    history_list_display = ["status"]
     raw_id_fields = ["run", "mentee", "mentor"]
     readonly_fields = ["run", "mentee", "mentor", "score", "parts", "mentee_rank", "mentor_rank", "pinned",
                        "from_completion", "added_by_staff", "ended_at"]  # fmt: skip

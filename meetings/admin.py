@@ -25,6 +25,7 @@ from applications.exports import safe_cell
 from cohorts.admin import CohortListFilter
 from cohorts.models import Cohort
 from matching.models import Match
+from mentorship.history_admin import HistoryAdmin
 
 from .models import AtRiskAlert, MeetingLog, Pair, PairPause, Reminder, ReminderPause, StaffDigest, Topic
 from .periods import AT_RISK_WEEKS, WeekState
@@ -487,7 +488,7 @@ def meeting_logs_csv(queryset, *, include_private_note: bool) -> str:
 
 
 @admin.register(MeetingLog)
-class MeetingLogAdmin(admin.ModelAdmin):
+class MeetingLogAdmin(HistoryAdmin):
     """Every week a mentor logged. The mentors' private notes show only to staff holding
     ``meetings.view_private_note``: in the list, the page and the CSV export."""
 
