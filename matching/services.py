@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from accounts.models import User
 from cohorts.models import Cohort, Participant
@@ -70,19 +71,24 @@ def match_run_create(*, cohort: Cohort, mode: str, weights: dict[str, float] | N
         ],
         created_by=by,
     )
-    Match.objects.bulk_create(
-        Match(
-            run=run,
-            mentee_id=pair.mentee,
-            mentor_id=pair.mentor,
-            score=pair.score,
-            parts=[[part.name, part.value] for part in pair.parts],
-            mentee_rank=pair.mentee_rank,
-            mentor_rank=pair.mentor_rank,
-            pinned=pair.pinned,
-            from_completion=pair.from_completion,
-        )
-        for pair in result.pairs
+    # With history rows (who proposed each pair, when): a plain bulk_create would skip the audit.
+    bulk_create_with_history(
+        [
+            Match(
+                run=run,
+                mentee_id=pair.mentee,
+                mentor_id=pair.mentor,
+                score=pair.score,
+                parts=[[part.name, part.value] for part in pair.parts],
+                mentee_rank=pair.mentee_rank,
+                mentor_rank=pair.mentor_rank,
+                pinned=pair.pinned,
+                from_completion=pair.from_completion,
+            )
+            for pair in result.pairs
+        ],
+        Match,
+        default_user=by,
     )
     return run
 
@@ -112,7 +118,9 @@ def match_run_publish(*, run: MatchRun, by: User) -> MatchRun:
         )
     run.published_at, run.published_by = timezone.now(), by
     run.save(update_fields=["published_at", "published_by"])
-    run.matches.update(status=Match.Status.ACTIVE)
+    for match in matches:
+        match.status = Match.Status.ACTIVE
+    bulk_update_with_history(matches, Match, ["status"], default_user=by)  # publication is in the audit
     for match in matches:
         transaction.on_commit(partial(send_match_email.delay, match_id=match.pk))
     return run

@@ -114,6 +114,19 @@ def test_publishing_emails_both_people_in_their_language_and_shows_the_match_at_
     assert match.mentor.user.email in client.get(reverse("home")).content.decode()
 
 
+def test_proposing_and_publishing_pairs_are_in_the_change_history_with_who_did_it(cohort):
+    proposer, publisher = StaffFactory(), StaffFactory()
+    run = services.match_run_create(cohort=cohort, mode="best", weights=None, by=proposer)
+    services.match_run_publish(run=run, by=publisher)
+
+    for match in run.matches.all():
+        history = list(match.history.order_by("history_date"))
+        assert [(row.history_type, row.status, row.history_user) for row in history] == [
+            ("+", Match.Status.PROPOSED, proposer),
+            ("~", Match.Status.ACTIVE, publisher),
+        ]
+
+
 def test_a_second_run_cannot_be_published_for_the_same_cohort(cohort):
     staff = StaffFactory()
     first = services.match_run_create(cohort=cohort, mode="best", weights=None, by=staff)
