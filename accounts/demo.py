@@ -3,11 +3,19 @@
 from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
+from allauth.mfa.adapter import get_adapter as get_mfa_adapter
+from allauth.mfa.models import Authenticator
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+from allauth.mfa.totp.internal.auth import TOTP
 from django.db import transaction
 
 from .models import User
 
 DEMO_PASSWORD = "demo-mentorship-2026"  # noqa: S105  (published on purpose: demo logins only)
+# The staff site needs a second factor (accounts.middleware), so the demo staff login has an authenticator
+# app too, with this secret, published on purpose like the password: seed_demo prints it to add to any
+# authenticator app, with recovery codes (one login each, renewed by every seed_demo).
+DEMO_TOTP_SECRET = "DEMOSTAFFMENTORSHIPPROGRAMSTOTP2"  # noqa: S105
 
 
 @dataclass(frozen=True)
@@ -57,3 +65,20 @@ def seed_people() -> list[DemoPerson]:
         EmailAddress.objects.update_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
         people.append(DemoPerson(role=role, user=user))
     return people
+
+
+@dataclass(frozen=True)
+class DemoSecondFactor:
+    secret: str
+    url: str  # otpauth://, what the QR code of the setup page holds
+    recovery_codes: list[str]
+
+
+@transaction.atomic
+def seed_second_factor(user: User) -> DemoSecondFactor:
+    """Give a demo staff login the published authenticator secret and new recovery codes."""
+    Authenticator.objects.filter(user=user).delete()
+    TOTP.activate(user, DEMO_TOTP_SECRET)
+    codes = RecoveryCodes.activate(user).generate_codes()
+    url = get_mfa_adapter().build_totp_url(user, DEMO_TOTP_SECRET)
+    return DemoSecondFactor(secret=DEMO_TOTP_SECRET, url=url, recovery_codes=codes)

@@ -1,5 +1,6 @@
 from allauth.account.forms import AddEmailForm as AllauthAddEmailForm
 from allauth.account.forms import SignupForm as AllauthSignupForm
+from allauth.core import ratelimit
 from django import forms
 from django.core.validators import MaxLengthValidator
 from django.db import IntegrityError, transaction
@@ -85,3 +86,26 @@ class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
         fields = PROFILE_FIELDS
+
+
+class DeleteAccountForm(forms.Form):
+    """ "Delete my account": the person confirms with their password (a session left open on a shared
+    computer is not enough to erase someone). Tries are rate-limited like allauth's reauthentication."""
+
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args, request, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.request = request
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not ratelimit.consume(self.request, action="reauthenticate", user=self.request.user):
+            raise forms.ValidationError(_("Too many tries. Wait a minute, then try again. Nothing was deleted."))
+        if not self.request.user.check_password(password):
+            raise forms.ValidationError(_("That is not your password. Nothing was deleted."))
+        return password

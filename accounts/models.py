@@ -83,6 +83,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         constraints = [
             models.UniqueConstraint(Lower("email"), name="user_email_unique_ignoring_case"),
         ]
+        permissions = [("erase_person", _("Can erase a person's personal data"))]
 
     def __str__(self) -> str:
         return self.display_name

@@ -70,3 +70,12 @@ def send_alumni_invitation(*, participant_id: int, cohort_id: int) -> int:
         invitation.sent_at = timezone.now()
         invitation.save(update_fields=["sent_at"])
     return 1
+
+
+@shared_task(acks_late=True)
+def expire_identity_answers() -> int:
+    """Daily: delete the self-identification answers of cohorts past their retention period, keeping
+    anonymous counts (accounts.erasure.identity_answers_expire). A second run finds nothing left."""
+    from accounts.erasure import identity_answers_expire
+
+    return identity_answers_expire(now=timezone.now())

@@ -11,6 +11,8 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from accounts.validators import time_zone_names
+
 from . import services
 from .models import Cohort, Participant, Program, Role, Session
 
@@ -100,7 +102,10 @@ class CohortAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("stage"))
     def stage(self, cohort: Cohort) -> str:
-        return cohort.stage().label if cohort.pk else "—"
+        # A refused form is shown again with the values it refused, a time zone that is none included.
+        if not cohort.pk or cohort.time_zone not in time_zone_names():
+            return "—"
+        return cohort.stage().label
 
     @admin.display(description=_("mentees accepted / places"), ordering="accepted_mentees")
     def mentees(self, cohort: Cohort) -> str:

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF, UNSAFE_HASHES
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -44,7 +45,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "mentorship.admin_apps.AdminConfig",  # django.contrib.admin, with our site class
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -70,6 +71,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -80,6 +82,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # After authentication and allauth's: staff sessions idle out; staff need a second factor for the admin.
+    "accounts.middleware.StaffSessionMiddleware",
+    "accounts.middleware.StaffSecondFactorMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
@@ -183,9 +188,32 @@ ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm", "add_email": "accounts.forms.AddEmailForm"}
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
-# Rate limits stay at allauth's defaults (on); they are stored in the cache above.
+# Rate limits, on and written out (these are allauth's defaults; actions not listed keep theirs). They are
+# counted in the cache above, so REDIS_URL makes them hold across processes. "login_failed" refuses a login,
+# even with the right password, after 5 failures for one address in 5 minutes or 10 from one IP in a minute;
+# the same limit counts wrong two-factor codes per person. It guards allauth's login page only: the admin's
+# own login page sends people there (mentorship/urls.py). Setting this to False would turn them all off.
 # https://docs.allauth.org/en/latest/account/rate_limits.html
-ACCOUNT_RATE_LIMITS = {}
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    "login_failed": "10/m/ip,5/5m/key",
+    "signup": "20/m/ip",
+    "reset_password": "20/m/ip,5/m/key",
+    "reset_password_from_key": "20/m/ip",
+    "change_password": "5/m/user",
+    "reauthenticate": "10/m/user",
+}
+
+# --- Staff accounts: second factor, idle sessions ---------------------------------------------
+# Staff must turn on a second factor (an authenticator app, with recovery codes) before any admin page
+# opens (accounts.middleware.StaffSecondFactorMiddleware); from then on allauth asks for a code at login.
+# https://docs.allauth.org/en/latest/mfa/configuration.html
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# The name staff see in their authenticator app: the Site's name (accounts/migrations/0002_site_name.py).
+MFA_TOTP_ISSUER = "Mentorship programs"
+# A staff session ends after this many minutes without a request (accounts.middleware.StaffSessionMiddleware);
+# other people keep Django's session age (SESSION_COOKIE_AGE, two weeks).
+STAFF_SESSION_IDLE_MINUTES = env.int("STAFF_SESSION_IDLE_MINUTES", default=30)
 
 # --- Forms -----------------------------------------------------------------------------------
 # https://github.com/django-crispy-forms/crispy-bootstrap5
@@ -219,6 +247,7 @@ CELERY_BEAT_SCHEDULE = {
     "invite-alumni": {"task": "applications.tasks.invite_alumni", "schedule": 6 * 3600.0},
     "checkin-reminders": {"task": "meetings.tasks.queue_checkin_reminders", "schedule": 15 * 60.0},
     "pairs-at-risk-digest": {"task": "meetings.tasks.send_staff_digest", "schedule": 3600.0},
+    "expire-identity-answers": {"task": "applications.tasks.expire_identity_answers", "schedule": 24 * 3600.0},
 }
 
 # --- Security --------------------------------------------------------------------------------
@@ -235,8 +264,52 @@ SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 315
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# No other site learns which page of ours a person came from (a program's page can say who they are).
+# https://docs.djangoproject.com/en/5.2/ref/middleware/#referrer-policy
 SECURE_REFERRER_POLICY = "same-origin"
+# A window this site opens, or that opens it, from another origin gets no handle on it.
+# https://docs.djangoproject.com/en/5.2/ref/middleware/#cross-origin-opener-policy
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Content Security Policy (django-csp 4): scripts, styles, images, fonts and requests come from this site
+# only, and no inline script runs, so injected markup cannot run code. Inline styles are refused too
+# ('unsafe-inline' is off for style-src as well as script-src): injected CSS can restyle a page to trick
+# someone or read a page's content out through its selectors. Nothing needs them: our templates carry no
+# style element and no style attribute (their styles are classes in static/css/site.css), nor do Django
+# 5.2's admin pages. Two third-party templates have one style attribute each; style-src-attr lets exactly
+# those two values through by their hashes ('unsafe-hashes' makes hashes apply to style attributes) rather
+# than opening style attributes to 'unsafe-inline'. Neither value gives injected markup anything it lacks
+# (the HTML `hidden` attribute already hides, with no CSS).
+# mentorship/tests/test_csp_browser.py opens the pages in Chromium and fails on any violation.
+# https://django-csp.readthedocs.io/en/latest/configuration.html
+# https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/Content-Security-Policy/style-src-attr
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "style-src-attr": [
+            UNSAFE_HASHES,
+            # "border-top: 0": django-simple-history's history page (simple_history/object_history_list.html)
+            "'sha256-XMXSevYjgSjXgRafBFDvtjwX+yyWLrxfso9DcNZ9UXM='",
+            # "display: none": allauth's e-mail page, with a change waiting (account/email_change.html)
+            "'sha256-ZdHxw9eWtnxUb3mk6tBS+gIiVUPE3pGM470keHPDFlE='",
+        ],
+        "img-src": [SELF, "data:"],  # data: for Bootstrap's and the admin's small SVG icons in their CSS
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],  # as X_FRAME_OPTIONS, for the browsers that read only this one
+        "form-action": [SELF],
+    },
+}
+
+# The change history (django-simple-history) is a record of who changed what and when, never an undo:
+# changes go through the services, which keep the invariants and write the audit and the emails.
+# https://django-simple-history.readthedocs.io/en/latest/admin.html
+SIMPLE_HISTORY_REVERT_DISABLED = True
 
 # Identity data never goes to logs: only warnings and errors are logged, to the console.
 LOGGING = {
@@ -244,4 +317,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
+    # Never DEBUG, whatever the level of "django": at DEBUG the template engine logs each variable it cannot
+    # resolve together with the whole context, which on the self-identification form holds the answers.
+    "loggers": {"django.template": {"level": "INFO"}},
 }

@@ -52,5 +52,6 @@ def test_the_people_list_costs_the_same_queries_at_any_size(client, django_asser
     client.force_login(StaffFactory())
     UserFactory.create_batch(people)
 
-    with django_assert_num_queries(6):  # session, staff user, groups for the filter, two counts, the page
+    # session, staff user, their second factor, groups for the filter, two counts, the page
+    with django_assert_num_queries(7):
         assert client.get(reverse("admin:accounts_user_changelist")).status_code == 200

@@ -172,8 +172,9 @@ def test_the_list_costs_the_same_queries_for_10_and_100_rows(client, staff, djan
     ):
         ReviewFactory(application=application, reviewer=staff, mean=Decimal("3.00"))
 
-    # session, staff user, the filtered count, the full count, the page, the cohorts and channels of the filters
-    with django_assert_num_queries(7):
+    # session, staff user, their second factor, the filtered count, the full count, the page, the cohorts and
+    # channels of the filters
+    with django_assert_num_queries(8):
         response = client.get(CHANGELIST)
 
     assert len(listed(response)) == rows

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from django.core import mail
 
-from accounts.tests.factories import PASSWORD, StaffFactory, UserFactory
+from accounts.tests.factories import PASSWORD, StaffFactory, UserFactory, totp_code
 from applications.models import Application, Question
 from cohorts.models import Participant
 from cohorts.tests.factories import CohortFactory
@@ -81,10 +81,13 @@ def test_apply_as_mentee_then_staff_accept_in_the_admin(browser_page, live_serve
 
     staff = StaffFactory(language="en")
     desk = browser_page(width=1280, height=900)
-    desk.goto("/admin/login/")
-    desk.get_by_label("Email address").fill(staff.email)
-    desk.get_by_label("Password").fill(PASSWORD)
-    desk.get_by_role("button", name="Log in").click()
+    desk.goto("/admin/login/")  # allauth's login page, then its second-factor step
+    desk.locator("#id_login").fill(staff.email)
+    desk.locator("#id_password").fill(PASSWORD)
+    desk.get_by_role("button", name="Sign In").click()
+    desk.locator("#id_code").fill(totp_code(staff))
+    desk.get_by_role("button", name="Sign In").click()
+    desk.wait_for_url("**/admin/")
     desk.goto(f"/admin/applications/application/?cohort__id__exact={cohort.pk}")
     desk.locator(f"input[name=_selected_action][value='{application.pk}']").check()
     desk.locator("select[name=action]").select_option("accept")

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from django.core import mail
 
-from accounts.tests.factories import PASSWORD, StaffFactory
+from accounts.tests.factories import PASSWORD, StaffFactory, totp_code
 from cohorts.models import Role
 from cohorts.tests.factories import CohortFactory, ParticipantFactory
 from events.models import Rating
@@ -26,10 +26,13 @@ def test_run_pin_rerun_and_publish(browser_page):
         Rating.objects.create(event=event, rater=rater, rated=rated, score=5)
     staff = StaffFactory()
     page = browser_page(width=1280, height=900)
-    page.goto("/admin/login/")
-    page.get_by_label("Email address").fill(staff.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    page.goto("/admin/login/")  # allauth's login page, then its second-factor step
+    page.locator("#id_login").fill(staff.email)
+    page.locator("#id_password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+    page.locator("#id_code").fill(totp_code(staff))
+    page.get_by_role("button", name="Sign In").click()
+    page.wait_for_url("**/admin/")
 
     def run_matching():
         page.goto(f"/admin/cohorts/cohort/{cohort.pk}/change/")

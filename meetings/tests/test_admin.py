@@ -240,9 +240,9 @@ def board_pairs(count: int) -> None:
 def test_the_board_costs_the_same_queries_at_3_and_30_pairs(client, staff, django_assert_num_queries, count):
     board_pairs(count)
 
-    # session, staff user, the cohorts of the filter, two counts, the page, its logs, its pauses, the
-    # mentors' reminder pauses
-    with django_assert_num_queries(9):
+    # session, staff user, their second factor, the cohorts of the filter, two counts, the page, its logs, its
+    # pauses, the mentors' reminder pauses
+    with django_assert_num_queries(10):
         assert len(board(client)) == count
 
 
@@ -250,9 +250,9 @@ def test_the_board_costs_the_same_queries_at_3_and_30_pairs(client, staff, djang
 def test_the_at_risk_filter_costs_the_same_queries_at_3_and_30_pairs(client, staff, django_assert_num_queries, count):
     board_pairs(count)
 
-    # the board's 9, and for the filter: the cohorts, the pairs without a log, their logs, their pauses, the
+    # the board's 10, and for the filter: the cohorts, the pairs without a log, their logs, their pauses, the
     # mentors' reminder pauses
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(15):
         rows = board(client, at_risk="yes")
 
     # Paused pairs (1 in 3) are not at risk, nor those whose mentor paused week 2 (1 in 3): one week missed.
@@ -482,8 +482,9 @@ def many_logs(count: int) -> None:
 def test_the_log_list_costs_the_same_queries_at_any_size(client, staff, django_assert_num_queries, count):
     many_logs(count)
 
-    # session, staff user, the cohorts of the filter, two counts, the page, two for the date hierarchy
-    with django_assert_num_queries(8):
+    # session, staff user, their second factor, the cohorts of the filter, two counts, the page, two for the
+    # date hierarchy
+    with django_assert_num_queries(9):
         assert len(listed(client.get(LOGS))) == count
 
 
