@@ -19,7 +19,8 @@ How it runs:
   tasks, SQL statements and SMTP calls, kept in the Redis database) sends to an ``SmtpSink`` of this process.
   This process sends ``queue_checkin_reminders.delay(now=NOW)`` and times until the sink holds a message for
   every expected mentor; then it waits for the worker to be idle and sends the same tick again: nothing more
-  may arrive. Duplicates count every message beyond the first to a person, over both ticks.
+  may arrive. Duplicates count every message beyond the first to a person, over both ticks; each message must
+  list exactly the mentees owed, and have its subject in the mentor's language, naming the week's number.
 - The run is made at two sizes, 1,000 pairs then 10,000 (the first also warms the worker), to compare the
   statements a mentor costs: fixed costs (the tick's queries, a batch's) spread over more mentors, so the
   figure at 10,000 may only be lower or equal.
@@ -35,6 +36,7 @@ import datetime as dt
 import os
 import random
 import re
+import socket
 import subprocess
 import sys
 import time
@@ -62,7 +64,8 @@ LANGUAGES = ["en", "fr"]
 # 17:00 UTC: daylight saving time began in North America on 14 March 2027, not yet in Europe), and still in the
 # same week everywhere (Thursday 17:00 in Vancouver, Friday 01:00 in Paris).
 PERIOD_START = dt.date(2027, 3, 1)
-WEEK = PERIOD_START + dt.timedelta(weeks=2)
+WEEK_NUMBER = 3
+WEEK = PERIOD_START + dt.timedelta(weeks=WEEK_NUMBER - 1)
 NOW = dt.datetime(2027, 3, 19, 0, 0, tzinfo=dt.UTC)
 
 # What happens to a mentor, with its weight (per 1,000 mentors). "plain": both pairs owed.
@@ -85,13 +88,14 @@ QUIET_AFTER = 1.0  # seconds without a task after the second tick before countin
 
 # The issue's target: every reminder of 10,000 pairs in 60 s with one worker; "does not grow" is our 0.5 statement
 # a mentor between 1,000 and 10,000 pairs (fixed costs spread over more mentors make it shrink, never grow). The
-# per-mentor ceiling and the rate are ours: see the notes printed for what was measured.
+# per-mentor ceiling is ours: 2.1 statements measured (the ledger row locked, then marked; a batch's reads spread
+# over its 50 mentors), so a new query per pair or per mentor fails it.
 TARGETS = {
     "delivery_seconds": 60,
-    "per_second": 100,
     "queries_per_mentor": 8,
     "query_growth_per_mentor": 0.5,
 }
+# The rate's target is the issue's too: the reminders owed at 10,000 pairs over 60 s (4,722 of them: 78.7 a second).
 
 
 # --- Django and Redis in this process --------------------------------------------------------
@@ -99,13 +103,11 @@ TARGETS = {
 
 def redis_url() -> str | None:
     """The benchmark's Redis database: REDIS_URL's server (else 127.0.0.1:6379 if it answers), database REDIS_DB."""
-    from common import postgres_answers  # a TCP probe: any port
-
     url = os.environ.get("REDIS_URL", "")
     if url:
         base = url.rsplit("/", 1)[0] if url.count("/") > 2 else url
         return f"{base}/{REDIS_DB}"
-    if postgres_answers(port=6379):
+    with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", 6379), timeout=1):
         return f"redis://127.0.0.1:6379/{REDIS_DB}"
     return None
 
@@ -129,6 +131,7 @@ class Population:
     pairs: int = 0
     # mentor's email -> the display names of the mentees the message must list
     expected: dict[str, set[str]] = field(default_factory=dict)
+    language: dict[str, str] = field(default_factory=dict)  # mentor's email -> their language
     cases: Counter = field(default_factory=Counter)
 
 
@@ -299,6 +302,7 @@ def seed(mentors: int, ids: dict[str, int]) -> Population:
                     reminder_pauses.append(ReminderPause(user_id=ids[mentor_email(n)], week=WEEK + dt.timedelta(7)))
             if owed:
                 population.expected[mentor_email(n)] = {mentee_name(n * MENTEES_PER_MENTOR + k) for k in owed}
+                population.language[mentor_email(n)] = LANGUAGES[n % len(LANGUAGES)]
         MeetingLog.objects.bulk_create(logs, batch_size=2000)
         PairPause.objects.bulk_create(pauses, batch_size=2000)
         ReminderPause.objects.bulk_create(reminder_pauses, batch_size=2000)
@@ -336,7 +340,11 @@ class WorkerFailed(RuntimeError):
 
 
 class Worker:
-    """One instrumented worker (bench/reminder_worker.py) in its own process group, its log in WORKER_LOG."""
+    """One instrumented worker (bench/reminder_worker.py), its log in WORKER_LOG.
+
+    It stays in the benchmark's process group: when bench/run.py kills a benchmark that overran, the worker goes
+    too, rather than living on and taking the tasks of the next run from the same Redis database.
+    """
 
     def __init__(self, env: dict[str, str]):
         self.env = env
@@ -347,9 +355,7 @@ class Worker:
         command = [sys.executable, str(BASE_DIR / "bench" / "reminder_worker.py"), "worker", "--pool=solo",
                    "--without-gossip", "--without-mingle", "--without-heartbeat", "--loglevel=INFO"]  # fmt: skip
         with open(WORKER_LOG, "w") as log:
-            self.process = subprocess.Popen(
-                command, cwd=BASE_DIR, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-            )
+            self.process = subprocess.Popen(command, cwd=BASE_DIR, env=self.env, stdout=log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + START_TIMEOUT
         while "ready." not in WORKER_LOG.read_text(errors="replace"):
             self.check_alive()
@@ -363,10 +369,15 @@ class Worker:
             raise WorkerFailed(f"the worker exited (code {code})")
 
     def stop(self) -> None:
-        from common import _stop_group  # terminate the group, kill it if it does not stop in 10 s
-
-        if self.process is not None:
-            _stop_group(self.process)
+        """Terminate (a warm shutdown: the task under way ends first), kill after 10 s."""
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=10)
 
     def show_log(self) -> None:
         text = WORKER_LOG.read_text(errors="replace") if WORKER_LOG.exists() else "(no log)"
@@ -384,9 +395,12 @@ class Result:
     missing: int = 0
     unexpected: int = 0
     wrong_mentees: int = 0  # messages to an expected mentor that do not list exactly the owed mentees
+    wrong_subject: int = 0  # ... whose subject is not in the mentor's language or does not name week WEEK_NUMBER
     counters: dict[str, float] = field(default_factory=dict)
     second_tick_counters: dict[str, float] = field(default_factory=dict)
     timed_out: str = ""
+    load: tuple[float, float] = (0.0, 0.0)  # the machine's 1-minute load average before and after
+    own_cpu: float = 0.0  # this process's CPU seconds during the delivery: mostly the sink receiving
 
     @property
     def queries(self) -> int:
@@ -421,9 +435,22 @@ def wait_idle(client, worker: Worker, timeout: float, *, queue_ticks: int | None
     return False
 
 
+def recipient(message) -> str:
+    """The raw To header: the messages' headers are plain ASCII, and the policy's parsing of ``message["To"]``
+    (about 0.25 ms) would compete, in this process, with the sink receiving the next message."""
+    return next((value for name, value in message.raw_items() if name.lower() == "to"), "")
+
+
 def listed_mentees(message) -> set[str]:
     body = message.get_content()
     return set(re.findall(r"^- (Mentee \d{5})\b", body, flags=re.MULTILINE))
+
+
+def subject_fits(message, language: str) -> bool:
+    """The subject names the week's number and is in the mentor's language (English, or translated)."""
+    subject = str(message["Subject"])
+    english = subject.startswith("How did week")
+    return f" {WEEK_NUMBER} " in subject and english == (language == "en")
 
 
 def run_once(population: Population, sink, worker: Worker, client) -> Result:
@@ -432,13 +459,19 @@ def run_once(population: Population, sink, worker: Worker, client) -> Result:
     result = Result()
     expected = population.expected
     client.delete(COUNTERS)
-    first = len(sink.messages)
+    first = sink.count()
 
+    load_before, cpu_before = os.getloadavg()[0], time.process_time()
     began = time.perf_counter()
     queue_checkin_reminders.delay(now=NOW.isoformat())
     deadline = time.monotonic() + DELIVERY_TIMEOUT
+    received: set[str] = set()
+    position = first
     while True:
-        received = set(sink.recipients()[first:])
+        # Only the new messages: reading every header again at each poll would slow the sink (the GIL).
+        end = sink.count()
+        received.update(recipient(message) for message in sink.messages[position:end])
+        position = end
         if received >= expected.keys():
             result.seconds = time.perf_counter() - began
             break
@@ -450,6 +483,8 @@ def run_once(population: Population, sink, worker: Worker, client) -> Result:
     if not result.timed_out and not wait_idle(client, worker, IDLE_TIMEOUT, queue_ticks=1):
         result.timed_out = f"the worker was still busy {IDLE_TIMEOUT} s after the last expected message"
     result.counters = read_counters(client)
+    result.load = (load_before, os.getloadavg()[0])
+    result.own_cpu = time.process_time() - cpu_before
 
     if not result.timed_out:  # the same tick again: nothing more may arrive
         queue_checkin_reminders.delay(now=NOW.isoformat())
@@ -460,16 +495,14 @@ def run_once(population: Population, sink, worker: Worker, client) -> Result:
         result.second_tick_counters = {key: after.get(key, 0) - result.counters.get(key, 0) for key in after}
 
     messages = sink.messages[first:]
-    counts = Counter(str(message["To"]) for message in messages)
+    counts = Counter(recipient(message) for message in messages)
     result.duplicates = sum(count - 1 for count in counts.values())
     result.missing = len(expected.keys() - counts.keys())
     result.unexpected = sum(count for email, count in counts.items() if email not in expected)
     result.delivered = len(expected.keys() & counts.keys())
-    result.wrong_mentees = sum(
-        1
-        for message in messages
-        if str(message["To"]) in expected and listed_mentees(message) != expected[str(message["To"])]
-    )
+    ours = [(recipient(message), message) for message in messages if recipient(message) in expected]
+    result.wrong_mentees = sum(1 for email, message in ours if listed_mentees(message) != expected[email])
+    result.wrong_subject = sum(1 for email, message in ours if not subject_fits(message, population.language[email]))
     return result
 
 
@@ -488,17 +521,31 @@ def describe(label: str, population: Population, result: Result) -> None:
         f"{label}: {population.pairs:,} pairs, {population.mentors:,} mentors, {len(population.expected):,} owed a "
         f"reminder; delivered {result.delivered:,} in {result.seconds:.1f} s"
     )
+    tick_seconds = counters.get("seconds:meetings.tasks.queue_checkin_reminders", 0)
     note(
-        f"{label}: worker: 1 tick + {batches} batch tasks, {result.queries:,} queries ({tick_queries} in the tick, "
-        f"{batch_queries:,} in the batches: {batch_queries / mentors:.2f} a mentor), {int(sends):,} SMTP sends"
+        f"{label}: worker: 1 tick ({tick_seconds:.2f} s) + {batches} batch tasks, {result.queries:,} queries "
+        f"({tick_queries} in the tick, {batch_queries:,} in the batches: {batch_queries / mentors:.2f} a mentor), "
+        f"{int(sends):,} SMTP sends"
     )
     if task_seconds:
-        rest = task_seconds - smtp - db
+        commit, render = counters.get("commit_seconds", 0), counters.get("render_seconds", 0)
+        mime = counters.get("mime_seconds", 0)
+        rest = task_seconds - smtp - db - commit - render
+
+        def part(seconds: float) -> str:
+            return f"{seconds:.1f} s ({seconds / task_seconds:.0%}, {seconds / mentors * 1000:.1f} ms a mentor)"
+
         note(
-            f"{label}: worker time in tasks {task_seconds:.1f} s: SQL {db:.1f} s ({db / task_seconds:.0%}), SMTP "
-            f"{smtp:.1f} s ({smtp / task_seconds:.0%}; of which connect + quit {smtp_open:.1f} s, a new connection "
-            f"per message), the rest (templates, signing, ORM, Celery) {rest:.1f} s ({rest / task_seconds:.0%}); "
-            f"{task_seconds / mentors * 1000:.1f} ms a mentor"
+            f"{label}: worker time in tasks {task_seconds:.1f} s ({task_seconds / mentors * 1000:.1f} ms a mentor): "
+            f"SQL statements {part(db)}; commits {part(commit)}; SMTP {part(smtp)}, of which connect + quit "
+            f"{part(smtp_open)} (one connection per batch) and building the message {part(mime)}; templates "
+            f"{part(render)}; the rest (ORM, signing, links, Celery) {part(rest)}"
+        )
+        cpu = counters.get("cpu_seconds", 0)
+        note(
+            f"{label}: the worker's own CPU time {part(cpu)}: the rest of its time it waited (Postgres, the sink, "
+            f"the CPUs; load average {result.load[0]:.1f} before, {result.load[1]:.1f} after, {os.cpu_count()} CPUs); "
+            f"the benchmark's process (the SMTP sink, mostly) used {result.own_cpu:.1f} s of CPU meanwhile"
         )
     if result.second_tick_counters:
         second = result.second_tick_counters
@@ -508,7 +555,8 @@ def describe(label: str, population: Population, result: Result) -> None:
         )
     note(
         f"{label}: duplicates {result.duplicates}, missing {result.missing}, unexpected {result.unexpected}, "
-        f"messages listing the wrong mentees {result.wrong_mentees}"
+        f"messages listing the wrong mentees {result.wrong_mentees}, with a wrong subject (language, week number) "
+        f"{result.wrong_subject}"
     )
     if result.timed_out:
         note(f"{label}: TIMEOUT: {result.timed_out}")
@@ -519,7 +567,15 @@ def measure(env: dict[str, str], broker: str) -> bool:
 
     from mentorship.smtp_sink import SmtpSink
 
-    client = redis.Redis.from_url(broker)
+    client = redis.Redis.from_url(broker, socket_timeout=10)
+    try:
+        client.ping()
+    except redis.RedisError as error:
+        note(f"Redis {broker} does not answer ({error}): the issue asks for a real worker")
+        return report("reminders_delivery_seconds", float("inf"), "s", "<=", TARGETS["delivery_seconds"])
+    clients = sum(1 for c in client.client_list() if c.get("db") == str(REDIS_DB))
+    if clients > 1:  # ourselves, and a worker of an earlier run that did not stop, say
+        note(f"{clients - 1} other client(s) of Redis database {REDIS_DB}: another worker may take our tasks")
     client.flushdb()  # tasks left by an interrupted run must not run now
     check_moment()
     began = time.perf_counter()
@@ -544,24 +600,32 @@ def measure(env: dict[str, str], broker: str) -> bool:
             result = run_once(population, sink, worker, client)
             describe(label, population, result)
             results[label] = (population, result)
+            if result.timed_out:
+                worker.show_log()
+                break  # its tasks may still be running: the next size would not be measured alone
 
-        small_population, small = results["1k"]
+        if "10k" not in results:
+            note("the run of 1,000 pairs did not finish: 10,000 pairs not measured")
+            report("reminders_1k_errors", 1, "messages", "==", 0)
+            return report("reminders_delivery_seconds", float("inf"), "s", "<=", TARGETS["delivery_seconds"])
+        small = results["1k"][1]
         population, big = results["10k"]
-        small_errors = small.duplicates + small.missing + small.unexpected + small.wrong_mentees
+        small_errors = small.duplicates + small.missing + small.unexpected + small.wrong_mentees + small.wrong_subject
         ok &= report("reminders_1k_errors", small_errors + (1 if small.timed_out else 0), "messages", "==", 0)
         seconds = big.seconds if not big.timed_out else float("inf")
         ok &= report("reminders_delivery_seconds", seconds, "s", "<=", TARGETS["delivery_seconds"])
         rate = len(population.expected) / big.seconds if big.seconds and not big.timed_out else 0
-        ok &= report("reminders_per_second", rate, "reminders/s", ">=", TARGETS["per_second"])
+        rate_target = round(len(population.expected) / TARGETS["delivery_seconds"], 1)
+        ok &= report("reminders_per_second", rate, "reminders/s", ">=", rate_target)
         ok &= report("reminders_duplicates", big.duplicates, "messages", "==", 0)
         ok &= report("reminders_missing", big.missing, "mentors", "==", 0)
         ok &= report("reminders_unexpected", big.unexpected, "messages", "==", 0)
-        ok &= report("reminders_wrong_mentees", big.wrong_mentees, "messages", "==", 0)
-        mentors = max(len(population.expected), 1)
-        per_mentor = big.queries / mentors
-        small_per_mentor = small.queries / max(len(small_population.expected), 1)
+        ok &= report("reminders_wrong_content", big.wrong_mentees + big.wrong_subject, "messages", "==", 0)
+        # Statements per reminder sent (the worker's own count of sends: after a timeout, of the part that was done).
+        per_mentor = big.queries / max(big.counters.get("smtp_sends", 0), 1)
+        small_per_mentor = small.queries / max(small.counters.get("smtp_sends", 0), 1)
         ceiling = TARGETS["queries_per_mentor"]
-        ok &= report("reminders_queries_total", big.queries, "queries", "<=", ceiling * mentors)
+        ok &= report("reminders_queries_total", big.queries, "queries", "<=", ceiling * len(population.expected))
         ok &= report("reminders_queries_per_mentor", per_mentor, "queries", "<=", ceiling)
         note(f"queries a mentor: {small_per_mentor:.3f} at 1,000 pairs, {per_mentor:.3f} at 10,000")
         growth = per_mentor - small_per_mentor
@@ -581,13 +645,14 @@ def measure(env: dict[str, str], broker: str) -> bool:
 
 
 def main() -> int:
+    began = time.perf_counter()
+    broker = redis_url()
+    if broker is None:
+        note("no Redis (set REDIS_URL or run Redis on 127.0.0.1:6379): the issue asks for a real worker")
+        report("reminders_delivery_seconds", float("inf"), "s", "<=", TARGETS["delivery_seconds"])
+        return 1
+    os.environ["REDIS_URL"] = broker  # this process, manage.py and the worker: the benchmark's own Redis database
     with bench_site() as env:
-        broker = redis_url()
-        if broker is None:
-            note("no Redis (set REDIS_URL or run Redis on 127.0.0.1:6379): the issue asks for a real worker")
-            report("reminders_delivery_seconds", float("inf"), "s", "<=", TARGETS["delivery_seconds"])
-            return 1
-        env = {**env, "REDIS_URL": broker}
         setup_django(env)
         from django.db import connection
 
@@ -596,6 +661,7 @@ def main() -> int:
         else:
             note(f"database: PostgreSQL {connection.pg_version // 10000}, database {connection.settings_dict['NAME']}")
         ok = measure(env, broker)
+    note(f"the benchmark took {time.perf_counter() - began:.0f} s (migrations, seeding, both sizes, cleaning up)")
     return 0 if ok else 1
 
 

@@ -16,6 +16,7 @@ import datetime as dt
 from collections import defaultdict
 
 from django.contrib.auth.models import Permission
+from django.core import mail
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
@@ -124,21 +125,24 @@ def checkin_reminders_deliver(items: list[tuple[int, dt.date]]) -> int:
     )
     paused = set(ReminderPause.objects.filter(user_id__in=user_ids, week__in=weeks).values_list("user_id", "week"))
     sent = 0
-    for user_id, week in items:
-        user = users.get(user_id)
-        if user is None or not user.is_active or (user_id, week) in paused:
-            continue
-        owed = [
-            match
-            for match in pairs[user_id]
-            if period_of(match).week_number(week) is not None and (match.pk, week) not in logged
-        ]
-        if owed and _send_checkin(user, week, owed):
-            sent += 1
+    # One connection to the mail server for the batch (it opens at the first message); an error on it
+    # raises an SMTP error, which retries the batch: what was sent is in the ledger and is skipped.
+    with mail.get_connection() as connection:
+        for user_id, week in items:
+            user = users.get(user_id)
+            if user is None or not user.is_active or (user_id, week) in paused:
+                continue
+            owed = [
+                match
+                for match in pairs[user_id]
+                if period_of(match).week_number(week) is not None and (match.pk, week) not in logged
+            ]
+            if owed and _send_checkin(user, week, owed, connection):
+                sent += 1
     return sent
 
 
-def _send_checkin(user: User, week: dt.date, pairs: list[Match]) -> bool:
+def _send_checkin(user: User, week: dt.date, pairs: list[Match], connection) -> bool:
     with transaction.atomic():
         entry = Reminder.objects.select_for_update().get(user=user, kind=Reminder.Kind.CHECKIN, on=week)
         if entry.sent_at:
@@ -162,6 +166,7 @@ def _send_checkin(user: User, week: dt.date, pairs: list[Match]) -> bool:
                 "pause_url": pause_link(user_id=user.pk, week=week + dt.timedelta(weeks=1)),
                 "home_url": absolute_url(reverse("meetings:home")),
             },
+            connection=connection,
         )
         # The duplicate window (module docstring): the message is out, the row not yet marked.
         entry.sent_at = timezone.now()

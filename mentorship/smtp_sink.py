@@ -59,7 +59,8 @@ class SmtpSink:
         self._server = _Server((host, port), _Handler)
         self._server.sink = self
         self._lock = threading.Lock()
-        self.messages: list[Message] = []
+        self._raw: list[bytes] = []  # parsed only when read, so the sink answers quickly
+        self._parsed: list[Message] = []
         self.refused = 0
         self._refuse_next = 0
         self._hold_at: int | None = None
@@ -113,16 +114,27 @@ class SmtpSink:
                 self._refuse_next -= 1
                 self.refused += 1
                 return "451 Try again later"
-            hold = self._hold_at is not None and len(self.messages) >= self._hold_at
+            hold = self._hold_at is not None and len(self._raw) >= self._hold_at
         if hold:
             self.holding.set()
             self._release.wait()
             if not self._accept_held:
                 return None
         with self._lock:
-            self.messages.append(email.message_from_bytes(raw, policy=email.policy.default))
+            self._raw.append(raw)
         return "250 OK: queued"
 
-    def recipients(self) -> list[str]:
+    @property
+    def messages(self) -> list[Message]:
+        """The accepted messages, parsed (each once, when first read)."""
         with self._lock:
-            return [str(message["To"]) for message in self.messages]
+            new = self._raw[len(self._parsed) :]
+        self._parsed += [email.message_from_bytes(data, policy=email.policy.default) for data in new]
+        return list(self._parsed)
+
+    def count(self) -> int:
+        with self._lock:
+            return len(self._raw)
+
+    def recipients(self) -> list[str]:
+        return [str(message["To"]) for message in self.messages]

@@ -254,7 +254,7 @@ def _waiting_for_a_lock() -> int:
         return cursor.fetchone()[0]
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # two threads, two connections: real commits
+@pytest.mark.django_db(transaction=True)  # two threads, two connections: real commits
 def test_two_workers_delivering_the_same_reminder_at_once_send_it_once(postgres, monkeypatch):
     match = pair()
     items = [(match.mentor.user_id, WEEK_2)]
