@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -96,6 +97,12 @@ def rate(request, pk: int):
     return render(request, "events/rate.html", {"event": event, "form": form, "rater": rater})
 
 
+def _search_query(value: str) -> str:
+    """The check-in page's search as it searches: trimmed, 80 characters at most, and without NUL
+    characters (PostgreSQL text holds none)."""
+    return value.replace("\x00", "").strip()[:80]
+
+
 def _event(pk: int) -> Event:
     return get_object_or_404(Event.objects.select_related("cohort__program"), pk=pk)
 
@@ -104,14 +111,19 @@ def _event(pk: int) -> Event:
 def check_in(request, pk: int):
     event = _event(pk)
     if request.method == "POST":
-        attendance = get_object_or_404(Attendance, event=event, pk=request.POST.get("attendance"))
+        try:
+            attendance_id = int(request.POST.get("attendance", ""))
+        except ValueError:
+            raise Http404 from None  # not an id: a forged request, answered like an unknown one
+        attendance = get_object_or_404(Attendance, event=event, pk=attendance_id)
         present = request.POST.get("present") == "1"
         services.check_in(attendances=[attendance], present=present)
         name = attendance.participant.user.display_name
         messages.success(request, _("%(name)s is checked in.") % {"name": name} if present else
                          _("%(name)s is no longer checked in.") % {"name": name})  # fmt: skip
-        return redirect(f"{request.path}?q={request.POST.get('q', '')}")
-    query = request.GET.get("q", "").strip()[:80]
+        # Back to the search the person was in, as it searches (a long one would make a URL too long to follow).
+        return redirect(f"{request.path}?{urlencode({'q': _search_query(request.POST.get('q', ''))})}")
+    query = _search_query(request.GET.get("q", ""))
     attendances = event.attendances.select_related("participant__user").order_by("participant__user__preferred_name")
     if query:
         attendances = attendances.filter(
