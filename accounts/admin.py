@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -57,6 +58,14 @@ class UserAdmin(DjangoUserAdmin):
         if not request.user.is_superuser:
             fields += ["is_staff", "is_superuser", "groups", "user_permissions"]
         return fields
+
+    def user_change_password(self, request, id, form_url=""):
+        # Setting another staff member's password would be a way into their account (and their
+        # permissions, the identity data among them): only superusers may.
+        target = self.get_object(request, admin.utils.unquote(id))
+        if target and target.is_staff and target.pk != request.user.pk and not request.user.is_superuser:
+            raise PermissionDenied
+        return super().user_change_password(request, id, form_url)
 
     def has_erase_person_permission(self, request) -> bool:
         return request.user.has_perm("accounts.erase_person")

@@ -55,3 +55,21 @@ def test_the_people_list_costs_the_same_queries_at_any_size(client, django_asser
     # session, staff user, their second factor, groups for the filter, two counts, the page
     with django_assert_num_queries(7):
         assert client.get(reverse("admin:accounts_user_changelist")).status_code == 200
+
+
+def test_only_a_superuser_sets_another_staff_members_password(client):
+    from django.contrib.auth.models import Permission
+
+    staff = StaffFactory(is_superuser=False)  # staff who may change people, not a superuser
+    staff.user_permissions.add(*Permission.objects.filter(codename__in=["change_user", "view_user"]))
+    colleague, mentee = StaffFactory(is_superuser=False), UserFactory()
+    client.force_login(staff)
+
+    def password_page(person):
+        return client.get(reverse("admin:auth_user_password_change", args=[person.pk]))
+
+    assert password_page(colleague).status_code == 403
+    assert password_page(mentee).status_code == 200
+    assert password_page(staff).status_code == 200
+    client.force_login(StaffFactory())  # a superuser
+    assert password_page(colleague).status_code == 200
