@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.db import models
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
@@ -31,6 +32,11 @@ class EventAdmin(admin.ModelAdmin):
     inlines = [AttendanceInline]
     actions = ["invite", "write_schedule", "send_rating_reminder"]
     readonly_fields = ["schedule_from_round", "rating_reminder_sent_at", "staff_pages"]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if isinstance(db_field, models.URLField):
+            kwargs["assume_scheme"] = "https"  # a video link typed without its scheme, as Django 6 will
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     @admin.display(description=_("on the day"))
     def staff_pages(self, event: Event) -> str:
