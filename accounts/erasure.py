@@ -73,6 +73,7 @@ ERASURE_ITEMS = {
     "rating_notes": gettext_lazy("notes of event ratings they gave or received"),
     "pitch_feedback": gettext_lazy("pitch feedback they gave or received"),
     "meeting_notes": gettext_lazy("meeting logs of their pairs with notes or comments"),
+    "outcome_notes": gettext_lazy("notes of the career outcomes they reported"),
     "pair_rule_reasons": gettext_lazy("reasons given for pinning or forbidding their pairs"),
     "match_affinity": gettext_lazy("match explanations naming an affinity"),
     "history": gettext_lazy("change-history versions with their text"),
@@ -167,6 +168,8 @@ def personal_data_export(*, user: User) -> dict:
     display names they already see on the site; no staff review, no rating others gave them, no
     mentor's private note unless they wrote it.
     """
+    from reports.models import Outcome
+
     applications = (
         Application.objects.of(user)
         .select_related("cohort__program", "outreach_channel", "self_identification")
@@ -314,6 +317,10 @@ def personal_data_export(*, user: User) -> dict:
             if item.mentor.user_id == user.pk
         ],
         "matches": [match_data(match) for match in matches],
+        "career_outcomes": [
+            {"kind": str(outcome.get_kind_display()), "date": outcome.happened_on, "note": outcome.note}
+            for outcome in Outcome.objects.filter(participant__user=user).order_by("happened_on")
+        ],
         "reminder_pauses": list(user.reminder_pauses.order_by("week").values_list("week", flat=True)),
     }
 
@@ -366,6 +373,11 @@ class _Targets:
 
     def intros(self):
         return Attendance.objects.filter(participant_id__in=self.participant_ids).exclude(intro="")
+
+    def outcome_notes(self):
+        from reports.models import Outcome
+
+        return Outcome.objects.filter(participant_id__in=self.participant_ids).exclude(note="")
 
     def ratings(self):
         return Rating.objects.filter(Q(rater_id__in=self.participant_ids) | Q(rated_id__in=self.participant_ids))
@@ -498,6 +510,7 @@ def erasure_plan(*, user: User, now: dt.datetime | None = None) -> dict[str, int
         "rating_notes": targets.rating_notes().count(),
         "pitch_feedback": targets.pitch_feedback().count(),
         "meeting_notes": targets.meeting_notes().count(),
+        "outcome_notes": targets.outcome_notes().count(),
         "pair_rule_reasons": targets.pair_rules().exclude(reason="").count(),
         "match_affinity": len(targets.matches_with_affinity()),
         "history": history["reviews"].count() + history["logs"].count() + len(history["matches"]),
@@ -557,6 +570,7 @@ def person_erase(*, user: User, by: User | None) -> dict[str, int]:
     counts["meeting_notes"] = targets.meeting_notes().update(
         shared_notes="", private_note="", not_met_reason="", mentee_comment=""
     )
+    counts["outcome_notes"] = targets.outcome_notes().update(note="")  # the outcomes stay: reports count them
     counts["pair_rule_reasons"] = targets.pair_rules().exclude(reason="").update(reason="")
     for match in targets.matches_with_affinity():
         Match.objects.filter(pk=match.pk).update(parts=_without_affinity(match.parts))

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "events",
     "matching",
     "meetings",
+    "reports",
 ]
 
 MIDDLEWARE = [

@@ -37,5 +37,6 @@ urlpatterns = [
     path("", include("applications.urls")),
     path("", include("events.urls")),
     path("", include("meetings.urls")),
+    path("", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -52,6 +52,7 @@ from meetings.links import LOG_SALT, PAUSE_SALT
 from meetings.models import AtRiskAlert, Reminder, ReminderPause, StaffDigest, Topic
 from meetings.periods import week_start
 from meetings.tests.factories import MeetingLogFactory, mentorship_cohort, pair, published_run
+from reports.models import Outcome as CareerOutcome  # matrix.Outcome is an answer of the matrix
 
 ROLES = ("anonymous", "applicant", "mentee", "mentor", "mentor_b", "staff", "staff_identity")
 HEADINGS = ("anon", "applicant", "mentee", "mentor", "mentor B", "staff", "staff+id")
@@ -62,6 +63,7 @@ IDENTITY_GROUP = "Identity data"
 # distinctive words of the page): a page shows identity data when one of these is on it.
 IDENTITY_ANSWERS = {"gender": ["two_spirit"], "trans": "yes"}
 IDENTITY_WORDS = ("Two-Spirit", "How do you describe your gender?")
+OUTCOME_NOTE = "Offer from a bakery co-op."  # mentee A's outcome: on their page only
 
 
 # --- URL patterns ---------------------------------------------------------------------------------------
@@ -188,6 +190,13 @@ def build_world() -> World:
     Rating.objects.create(event=event_a, rater=mentee, rated=mentor, score=5, note="Would love to.")
     Rating.objects.create(event=event_a, rater=mentor, rated=mentee, score=4)
     PitchFeedback.objects.create(event=event_a, mentor=mentor, mentee=mentee, text="Slow down a little.")
+    # Mentee A's outcomes: one for the admin's pages, one for the matrix to delete.
+    outcome_a = CareerOutcome.objects.create(
+        participant=mentee, kind=CareerOutcome.Kind.OFFER, happened_on=today, note=OUTCOME_NOTE, reported_by=mentee_user
+    )
+    outcome_to_delete = CareerOutcome.objects.create(
+        participant=mentee, kind=CareerOutcome.Kind.INTERVIEW, happened_on=today
+    )
 
     # Cohort B: a mentor with a pair, a log and an event of their own.
     mentor_b_user = UserFactory(preferred_name="Mentor Bo")
@@ -230,6 +239,8 @@ def build_world() -> World:
             [mentor_user.pk, (week_start(today) + dt.timedelta(weeks=1)).isoformat()], salt=PAUSE_SALT
         ),
         "calendar_token": feed_token(mentee),
+        "outcome_a": outcome_a,
+        "outcome_to_delete": outcome_to_delete,
     }
     others = [
         cohort_a.program,
@@ -242,6 +253,7 @@ def build_world() -> World:
         run_a,
         pair_a,
         log_a,
+        outcome_a,
         PairRule.objects.create(cohort=cohort_a, mentee=mentee, mentor=mentor, kind=PairRule.Kind.choices[0][0]),
         Topic.objects.create(name_en="Interviews", name_fr="Entrevues"),
         Reminder.objects.create(user=mentor_user, kind=Reminder.Kind.CHECKIN, on=period_start),

@@ -15,7 +15,7 @@ without a decision about who may see it.
 
 Answers (mentorship/tests/matrix.py): 200, 400, 403, 404, 405, ``login`` (sent to a login page),
 ``redirect`` (sent anywhere else). Pages of a person's own things answer 404 to everyone else, staff
-included: staff work in the admin. Surveys and reports have no pages yet.
+included: staff work in the admin. Surveys and the cohort report have no pages yet.
 """
 
 import csv
@@ -41,6 +41,7 @@ from .matrix import (
     IDENTITY_ANSWERS,
     IDENTITY_WORDS,
     NOT_STAFF,
+    OUTCOME_NOTE,
     PRIVATE_NOTE,
     ROLES,
     Case,
@@ -153,6 +154,13 @@ def private_note_only_for_its_mentor(role: str, response, world: World) -> str |
 def no_private_note(role: str, response, world: World) -> str | None:
     """The change history keeps no private note, for anyone."""
     return "shows the private note" if PRIVATE_NOTE in response.content.decode(errors="replace") else None
+
+
+def outcome_note_only_for_its_person(role: str, response, world: World) -> str | None:
+    shown = OUTCOME_NOTE in response.content.decode(errors="replace")
+    if shown != (role == "mentee"):
+        return "shows mentee A's outcome" if shown else "mentee A's outcome is missing"
+    return None
 
 
 def only_their_own_data(role: str, response, world: World) -> str | None:
@@ -319,6 +327,18 @@ MATRIX: dict[str, list[Case]] = {
     ],
     "meetings:pause_link": [
         Case(to("meetings:pause_link", lambda world: world.pause_token), "login 400 400 200 400 400 400")
+    ],
+    # Outcomes: a person's own, on their page (with no participation: an explanation, no form).
+    "reports:outcomes": [Case(to("reports:outcomes"), SIGNED_IN, check=outcome_note_only_for_its_person)],
+    "reports:outcome_delete": [
+        Case(to("reports:outcome_delete", lambda world: world.outcome_to_delete.pk), "login " + "405 " * 6),
+        # Mentee A's own is deleted (and then back to the page); anyone else's is a 404, staff included.
+        Case(
+            to("reports:outcome_delete", lambda world: world.outcome_to_delete.pk),
+            "login 404 redirect 404 404 404 404",
+            method="post",
+            variant="mentee A's",
+        ),
     ],
     # The admin site's own pages. Signed-in people who are not staff are sent to the (admin) login.
     "admin:index": [Case(to("admin:index"), STAFF_PAGE)],

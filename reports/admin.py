@@ -1,0 +1,34 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from cohorts.admin import CohortListFilter
+
+from .forms import OutcomeAdminForm
+from .models import Outcome
+
+
+@admin.register(Outcome)
+class OutcomeAdmin(admin.ModelAdmin):
+    """Outcomes participants reported, and those staff add for them (staff are then who reported it)."""
+
+    form = OutcomeAdminForm
+    list_display = ["person", "cohort", "kind", "happened_on", "reported_by"]
+    list_filter = ["kind", ("participant__cohort", CohortListFilter)]
+    list_select_related = ["participant__user", "participant__cohort__program", "reported_by"]
+    search_fields = ["participant__user__email", "participant__user__preferred_name"]
+    raw_id_fields = ["participant"]  # no autocomplete: the authorization matrix refuses every autocomplete
+    readonly_fields = ["reported_by", "created_at"]
+    date_hierarchy = "happened_on"
+
+    @admin.display(description=_("person"), ordering="participant__user__preferred_name")
+    def person(self, obj: Outcome):
+        return obj.participant.user
+
+    @admin.display(description=_("cohort"), ordering="participant__cohort")
+    def cohort(self, obj: Outcome):
+        return obj.participant.cohort
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.reported_by = request.user
+        super().save_model(request, obj, form, change)
