@@ -10,7 +10,7 @@ import io
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import ChangeList
-from django.db.models import Count, Exists, OuterRef, Subquery
+from django.db.models import Count, OuterRef, Subquery
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -33,6 +33,7 @@ from .selectors import (
     MAX_EXTRA_WEEKS,
     PairView,
     mentor_pauses_of,
+    open_pause,
     pair_views,
     pairs_with_weeks,
     pairs_without_log,
@@ -45,7 +46,6 @@ EXTEND_WEEKS = 4
 NO_LOG_WEEKS = (1, 2, 3, 4)
 CSV_ORDER = ["match__run__cohort__start_date", "match__run__cohort_id", "match__mentor__user__preferred_name",
              "match__mentee__user__preferred_name", "match_id", "week"]  # fmt: skip
-AFTER_END = "ended"  # the board's own state for the weeks after staff ended a pair
 
 # The words of each state of a week (the same as meetings/includes/week_state.html), and a mark that
 # tells the states apart without their colour.
@@ -56,7 +56,7 @@ WEEK_STATES = {
     WeekState.CURRENT: (_("This week"), "•"),
     WeekState.PAUSED: (_("Paused"), "‖"),
     WeekState.UPCOMING: (_("Upcoming"), ""),
-    AFTER_END: (_("After the pair ended"), "–"),
+    WeekState.ENDED: (_("After the pair ended"), "–"),
 }
 
 
@@ -137,7 +137,7 @@ class PausedFilter(admin.SimpleListFilter):
         return [("yes", _("yes")), ("no", _("no"))]
 
     def queryset(self, request, queryset):
-        paused = Exists(PairPause.objects.filter(match=OuterRef("pk"), ended_at__isnull=True))
+        paused = open_pause()
         if self.value() == "yes":
             return queryset.filter(paused)
         if self.value() == "no":
@@ -289,12 +289,9 @@ class PairAdmin(admin.ModelAdmin):
         """One cell per week of the period: its number, a mark and a colour for its state, and the state in
         words (in the cell's title, and for screen readers)."""
         view = self.view_of(pair)
-        ended_on = timezone.localdate(pair.ended_at, timezone=pair.run.cohort.zone) if pair.ended_at else None
         cells = []
         for week in view.weeks:
             state = week.state
-            if ended_on and week.monday > ended_on and state not in (WeekState.LOGGED, WeekState.NOT_MET):
-                state = AFTER_END
             label, mark = WEEK_STATES[state]
             words = gettext("Week %(number)d, %(day)s: %(state)s") % {
                 "number": week.number,

@@ -18,7 +18,7 @@ from collections import defaultdict
 from django.contrib.auth.models import Permission
 from django.core import mail
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -28,9 +28,9 @@ from matching.models import Match
 from mentorship.email import absolute_url, send_templated_email
 
 from .links import log_link, pause_link
-from .models import AtRiskAlert, MeetingLog, PairPause, Reminder, ReminderPause, StaffDigest
+from .models import AtRiskAlert, MeetingLog, Reminder, ReminderPause, StaffDigest
 from .periods import Period, missing_run, reminder_due
-from .selectors import MAX_EXTRA_WEEKS, mentor_pauses_of, pair_views, pairs_with_weeks, period_of
+from .selectors import MAX_EXTRA_WEEKS, mentor_pauses_of, open_pause, pair_views, pairs_with_weeks, period_of
 
 BATCH_SIZE = 50
 DIGEST_HOUR = 8  # the staff digest goes out from 08:00 (the site's time zone) on
@@ -51,8 +51,7 @@ def cohorts_in_mentorship(today: dt.date) -> list[int]:
 
 
 def unpaused_active_pairs() -> QuerySet:
-    open_pause = PairPause.objects.filter(match=OuterRef("pk"), ended_at__isnull=True)
-    return Match.objects.active().exclude(Exists(open_pause))
+    return Match.objects.active().exclude(open_pause())
 
 
 def checkin_reminders_owed(now: dt.datetime) -> list[tuple[int, dt.date]]:

@@ -3,7 +3,7 @@
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from matching.models import Match
@@ -13,6 +13,11 @@ from .periods import Period, Week, WeekState, at_risk, missing_run, week_start, 
 
 # Staff may add up to this many weeks to a pair: the reminder task looks no further back than this.
 MAX_EXTRA_WEEKS = 26
+
+
+def open_pause() -> Exists:
+    """For a query of pairs: the pair is paused now (it has a pause not yet ended)."""
+    return Exists(PairPause.objects.filter(match=OuterRef("pk"), ended_at__isnull=True))
 
 
 def period_of(match: Match) -> Period:
@@ -142,16 +147,14 @@ def pairs_without_log(queryset: QuerySet, *, weeks: int, now: dt.datetime | None
     of missed weeks, which SQL cannot say simply: the few pairs left are then weighed with their
     ``PairView``, in a fixed number of queries, so that the filter and the board never disagree.
     """
-    from django.db.models import Exists, OuterRef
 
     from cohorts.models import Cohort
 
     now = now or timezone.now()
-    open_pause = PairPause.objects.filter(match=OuterRef("pk"), ended_at__isnull=True)
     base = (
         queryset.prefetch_related(None)
         .filter(status=Match.Status.ACTIVE, run__published_at__isnull=False)
-        .exclude(Exists(open_pause))
+        .exclude(open_pause())
     )
     by_this_week: dict[dt.date, list[int]] = {}
     candidates = Q(pk__in=[])
