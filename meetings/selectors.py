@@ -9,7 +9,7 @@ from django.utils import timezone
 from matching.models import Match
 
 from .models import MeetingLog, PairPause, ReminderPause
-from .periods import Period, Week, WeekState, at_risk, missing_run, week_start, week_states
+from .periods import Period, Week, at_risk, missing_run, week_start, week_states
 
 # Staff may add up to this many weeks to a pair: the reminder task looks no further back than this.
 MAX_EXTRA_WEEKS = 26
@@ -128,13 +128,6 @@ def pair_for(user, match_id: int, *, as_mentor: bool = False) -> QuerySet:
     """The pair ``match_id`` if ``user`` is in it (its mentor when ``as_mentor``); empty otherwise."""
     who = Q(mentor__user=user) if as_mentor else Q(mentor__user=user) | Q(mentee__user=user)
     return Match.objects.filter(who, pk=match_id, run__published_at__isnull=False).exclude(status=Match.Status.PROPOSED)
-
-
-def week_is_open(period: Period, week: dt.date, today: dt.date) -> bool:
-    return period.week_number(week) is not None and week <= today
-
-
-__all__ = ["PairView", "WeekState", "pair_for", "pair_views", "pairs_of", "pairs_with_weeks", "period_of"]
 
 
 def pairs_without_log(queryset: QuerySet, *, weeks: int, now: dt.datetime | None = None) -> QuerySet:

@@ -12,7 +12,7 @@ from matching.models import Match
 from matching.services import match_end
 
 from .models import MeetingLog, MenteeResponse, PairPause, ReminderPause, Topic
-from .selectors import MAX_EXTRA_WEEKS, period_of
+from .selectors import MAX_EXTRA_WEEKS
 
 
 class MeetingError(Exception):
@@ -127,8 +127,3 @@ def reminders_pause(*, user: User, week: dt.date) -> bool:
     """No check-in reminder for ``user`` in the week of Monday ``week``. False if it was paused already."""
     _pause, created = ReminderPause.objects.get_or_create(user=user, week=week)
     return created
-
-
-def week_of_period(match: Match, number: int) -> dt.date | None:
-    period = period_of(match)
-    return period.week_of(number) if 1 <= number <= period.weeks else None
