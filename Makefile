@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint bench messages clean
+.PHONY: run test lint bench messages vendor clean
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed (set PYTHON=/path/to/python3.11)"; exit 1; }
@@ -49,6 +49,13 @@ bench: $(VENV)/.installed-dev
 messages: $(VENV)/.installed-dev
 	DEBUG=1 $(BIN)/python manage.py makemessages --locale fr --ignore ".venv/*" --ignore "staticfiles/*" --no-obsolete
 	DEBUG=1 $(BIN)/python manage.py compilemessages --locale fr --ignore ".venv/*"
+
+# Refresh the vendored front-end files (versions pinned in package.json / package-lock.json); a clone needs no npm.
+vendor:
+	npm ci --no-audit --no-fund --ignore-scripts
+	mkdir -p static/vendor/chartjs mentorship/tests/vendor/axe-core
+	cp node_modules/chart.js/dist/chart.umd.min.js node_modules/chart.js/LICENSE.md static/vendor/chartjs/
+	cp node_modules/axe-core/axe.min.js node_modules/axe-core/LICENSE node_modules/axe-core/LICENSE-3RD-PARTY.txt mentorship/tests/vendor/axe-core/
 
 clean:
 	rm -rf $(VENV) staticfiles test-output .pytest_cache .ruff_cache
