@@ -97,18 +97,20 @@ def _tally(identities: Iterable[SelfIdentification]) -> int:
     A list answer counts each of its values; "prefer not to say" is a value like any other. The caller
     deletes the rows in the same transaction, so that no answer is ever counted twice or lost.
     """
-    counts: Counter[tuple[int, str, str, str]] = Counter()
+    counts: Counter[tuple[int, str, bool, str, str]] = Counter()
     for identity in identities:
         application = identity.application
+        accepted = application.status == Application.Status.ACCEPTED
         answers = identity.answers if isinstance(identity.answers, dict) else {}
         for question, value in answers.items():
             for answer in value if isinstance(value, list) else [value]:
                 if answer not in (None, ""):
-                    counts[(application.cohort_id, application.role, str(question)[:40], str(answer)[:40])] += 1
+                    key = (application.cohort_id, application.role, accepted, str(question)[:40], str(answer)[:40])
+                    counts[key] += 1
     # In a fixed order: two transactions adding to the same counts lock them in the same order.
-    for (cohort_id, role, question, answer), count in sorted(counts.items()):
+    for (cohort_id, role, accepted, question, answer), count in sorted(counts.items()):
         tally, _created = IdentityTally.objects.get_or_create(
-            cohort_id=cohort_id, role=role, question=question, answer=answer
+            cohort_id=cohort_id, role=role, accepted=accepted, question=question, answer=answer
         )
         IdentityTally.objects.filter(pk=tally.pk).update(count=F("count") + count)
     return sum(counts.values())

@@ -276,6 +276,8 @@ class IdentityTally(models.Model):
 
     cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="identity_tallies")
     role = models.CharField(max_length=6, choices=Role.choices)
+    # Whether the deleted answers were those of accepted people: the cohort report's pools are the accepted.
+    accepted = models.BooleanField(default=False)
     question = models.CharField(max_length=40)
     answer = models.CharField(max_length=40)
     count = models.PositiveIntegerField(default=0)
@@ -285,11 +287,14 @@ class IdentityTally(models.Model):
         verbose_name_plural = _("anonymous identity counts")
         default_permissions = ()
         constraints = [
-            models.UniqueConstraint(fields=["cohort", "role", "question", "answer"], name="one_tally_per_answer")
+            models.UniqueConstraint(
+                fields=["cohort", "role", "accepted", "question", "answer"], name="one_tally_per_answer"
+            )
         ]
 
     def __str__(self) -> str:
-        return f"{self.cohort_id} {self.role} {self.question}={self.answer}: {self.count}"
+        accepted = "accepted " if self.accepted else ""
+        return f"{self.cohort_id} {self.role} {accepted}{self.question}={self.answer}: {self.count}"
 
 
 class Review(models.Model):

@@ -220,8 +220,8 @@ class CohortAdmin(admin.ModelAdmin):
 
 @admin.register(Participant)
 class ParticipantAdmin(admin.ModelAdmin):
-    list_display = ["user", "user_email", "cohort", "role", "status", "mentee_capacity", "joined_at"]
-    list_filter = [("cohort", CohortListFilter), "role", "status"]
+    list_display = ["user", "user_email", "cohort", "role", "status", "mentee_capacity", "stipend_granted", "joined_at"]
+    list_filter = [("cohort", CohortListFilter), "role", "status", "stipend_granted"]
     list_select_related = ["user", "cohort__program"]
     search_fields = ["user__email", "user__preferred_name"]
     raw_id_fields = ["user", "application"]

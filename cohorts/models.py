@@ -251,6 +251,9 @@ class Participant(models.Model):
         verbose_name=_("application"),
     )
     joined_at = models.DateTimeField(_("joined at"), default=timezone.now)
+    stipend_granted = models.BooleanField(
+        _("stipend granted"), default=False, help_text=_("Mentors only: the program pays this mentor its stipend.")
+    )
 
     objects = ParticipantQuerySet.as_manager()
 

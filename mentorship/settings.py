@@ -249,6 +249,7 @@ CELERY_BEAT_SCHEDULE = {
     "checkin-reminders": {"task": "meetings.tasks.queue_checkin_reminders", "schedule": 15 * 60.0},
     "pairs-at-risk-digest": {"task": "meetings.tasks.send_staff_digest", "schedule": 3600.0},
     "expire-identity-answers": {"task": "applications.tasks.expire_identity_answers", "schedule": 24 * 3600.0},
+    "surveys": {"task": "reports.tasks.send_surveys", "schedule": 3600.0},
 }
 
 # --- Security --------------------------------------------------------------------------------

@@ -1,10 +1,13 @@
 """Reads of the reports app."""
 
+import datetime as dt
+
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from cohorts.models import Participant
 
-from .models import Outcome
+from .models import Outcome, SurveyInvitation
 
 
 def participations_of(user) -> QuerySet[Participant]:
@@ -15,3 +18,13 @@ def participations_of(user) -> QuerySet[Participant]:
 def outcomes_of(user) -> QuerySet[Outcome]:
     """A person's outcomes, across their participations, newest first."""
     return Outcome.objects.of_user(user).select_related("participant__cohort__program")
+
+
+def open_surveys_of(user, now: dt.datetime | None = None) -> list[SurveyInvitation]:
+    """A person's surveys still open, oldest first (answered ones too: an answer may be changed until then)."""
+    return list(
+        SurveyInvitation.objects.of_user(user)
+        .filter(closes_at__gt=now or timezone.now())
+        .select_related("participant__cohort__program", "response")
+        .order_by("sent_at")
+    )
