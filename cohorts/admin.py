@@ -40,10 +40,18 @@ def unique_slug(base: str) -> str:
 
 @admin.register(Program)
 class ProgramAdmin(admin.ModelAdmin):
-    list_display = ["name_en", "name_fr", "track", "slug"]
+    list_display = ["name_en", "name_fr", "track", "slug", "report"]
     list_filter = ["track"]
     search_fields = ["name_en", "name_fr", "slug"]
     prepopulated_fields = {"slug": ["name_en"]}
+
+    @admin.display(description=_("report"))
+    def report(self, program: Program) -> str:
+        return report_link(reverse("reports:report", args=["program", program.slug]), _("All cohorts, side by side"))
+
+
+def report_link(url: str, text) -> str:
+    return format_html('<a href="{}">{}</a>', url, text)
 
 
 class SessionInline(admin.TabularInline):
@@ -69,6 +77,7 @@ class CohortAdmin(admin.ModelAdmin):
         "stage",
         "mentees",
         "mentors",
+        "report",
     ]
     list_filter = ["program"]
     list_select_related = ["program"]
@@ -114,6 +123,10 @@ class CohortAdmin(admin.ModelAdmin):
     @admin.display(description=_("mentors accepted / places"), ordering="accepted_mentors")
     def mentors(self, cohort: Cohort) -> str:
         return f"{cohort.accepted_mentors} / {cohort.mentor_capacity}"
+
+    @admin.display(description=_("report"))
+    def report(self, cohort: Cohort) -> str:
+        return report_link(reverse("reports:report", args=["cohort", cohort.slug]), _("Cohort report"))
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         cohort = self.get_object(request, object_id)

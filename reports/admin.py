@@ -2,9 +2,10 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from cohorts.admin import CohortListFilter
+from meetings.admin import LedgerAdmin
 
 from .forms import OutcomeAdminForm
-from .models import Outcome
+from .models import Outcome, SurveyInvitation
 
 
 @admin.register(Outcome)
@@ -32,3 +33,28 @@ class OutcomeAdmin(admin.ModelAdmin):
         if not change:
             obj.reported_by = request.user
         super().save_model(request, obj, form, change)
+
+
+@admin.register(SurveyInvitation)
+class SurveyInvitationAdmin(LedgerAdmin):
+    """Who was sent which survey, reminded, and whether they answered; never the answers, which the survey
+    promises are counted without names (the cohort report shows them counted)."""
+
+    list_display = ["person", "cohort", "kind", "sent_at", "reminded_at", "closes_at", "answered"]
+    list_filter = ["kind", ("participant__cohort", CohortListFilter)]
+    list_select_related = ["participant__user", "participant__cohort__program", "response"]
+    search_fields = ["participant__user__email", "participant__user__preferred_name"]
+    fields = ["participant", "kind", "sent_at", "reminded_at", "closes_at"]
+    date_hierarchy = "sent_at"
+
+    @admin.display(description=_("person"), ordering="participant__user__preferred_name")
+    def person(self, obj: SurveyInvitation):
+        return obj.participant.user
+
+    @admin.display(description=_("cohort"), ordering="participant__cohort")
+    def cohort(self, obj: SurveyInvitation):
+        return obj.participant.cohort
+
+    @admin.display(description=_("answered"), boolean=True)
+    def answered(self, obj: SurveyInvitation) -> bool:
+        return hasattr(obj, "response")

@@ -12,10 +12,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .forms import OutcomeForm, SurveyForm
 from applications.exports import safe_cell
 from cohorts.models import Cohort, Program
 
+from .forms import OutcomeForm, SurveyForm
 from .models import Outcome, SurveyInvitation
 from .report import Report, build_report
 from .selectors import open_surveys_of, outcomes_of, participations_of

@@ -53,6 +53,7 @@ from meetings.models import AtRiskAlert, Reminder, ReminderPause, StaffDigest, T
 from meetings.periods import week_start
 from meetings.tests.factories import MeetingLogFactory, mentorship_cohort, pair, published_run
 from reports.models import Outcome as CareerOutcome  # matrix.Outcome is an answer of the matrix
+from reports.models import SurveyInvitation
 
 ROLES = ("anonymous", "applicant", "mentee", "mentor", "mentor_b", "staff", "staff_identity")
 HEADINGS = ("anon", "applicant", "mentee", "mentor", "mentor B", "staff", "staff+id")
@@ -199,6 +200,13 @@ def build_world() -> World:
     )
 
     # Cohort B: a mentor with a pair, a log and an event of their own.
+    # Mentee A's end-of-program survey, still open.
+    survey_a = SurveyInvitation.objects.create(
+        participant=mentee,
+        kind=SurveyInvitation.Kind.END_OF_PROGRAM,
+        sent_at=now,
+        closes_at=now + dt.timedelta(days=28),
+    )
     mentor_b_user = UserFactory(preferred_name="Mentor Bo")
     mentor_b = ParticipantFactory(cohort=cohort_b, user=mentor_b_user, role=Role.MENTOR, mentee_capacity=2)
     MeetingLogFactory(match=pair(cohort_b, mentor=mentor_b), week=period_start)
@@ -241,8 +249,10 @@ def build_world() -> World:
         "calendar_token": feed_token(mentee),
         "outcome_a": outcome_a,
         "outcome_to_delete": outcome_to_delete,
+        "survey_a": survey_a,
     }
     others = [
+        survey_a,
         cohort_a.program,
         cohort_a,
         mentee,

@@ -15,7 +15,8 @@ without a decision about who may see it.
 
 Answers (mentorship/tests/matrix.py): 200, 400, 403, 404, 405, ``login`` (sent to a login page),
 ``redirect`` (sent anywhere else). Pages of a person's own things answer 404 to everyone else, staff
-included: staff work in the admin. Surveys and the cohort report have no pages yet.
+included: staff work in the admin. The cohort report is a staff page under admin/ that needs the reports
+permission: anyone else signed in gets 403.
 """
 
 import csv
@@ -183,6 +184,7 @@ def only_their_own_data(role: str, response, world: World) -> str | None:
 PUBLIC = "200    200   200   200   200   200   200"
 SIGNED_IN = "login  200   200   200   200   200   200"
 STAFF_PAGE = "login  login login login login 200   200"  # pages for staff holding the permission
+REPORT_PAGE = "login 403   403   403   403   200   200"  # the cohort report: the reports permission
 MENTEE_A = "login  404   200   404   404   404   404"
 PAIR_A = "login  404   200   200   404   404   404"
 MENTOR_A = "login  404   404   200   404   404   404"
@@ -340,6 +342,19 @@ MATRIX: dict[str, list[Case]] = {
             variant="mentee A's",
         ),
     ],
+    # A survey: its person's only (staff included, anyone else gets 404).
+    "reports:survey": [Case(to("reports:survey", lambda world: world.survey_a.pk), "login 404 200 404 404 404 404")],
+    # The cohort report: staff with the reports permission; anyone else signed in is refused.
+    "reports:index": [Case(to("reports:index"), REPORT_PAGE)],
+    "reports:report": [
+        Case(to("reports:report", "cohort", lambda world: world.cohort_a.slug), REPORT_PAGE, variant="a cohort"),
+        Case(
+            to("reports:report", "program", lambda world: world.cohort_a.program.slug), REPORT_PAGE, variant="a program"
+        ),
+    ],
+    "reports:report_csv": [
+        Case(to("reports:report_csv", "cohort", lambda world: world.cohort_a.slug, "identity-gender"), REPORT_PAGE)
+    ],
     # The admin site's own pages. Signed-in people who are not staff are sent to the (admin) login.
     "admin:index": [Case(to("admin:index"), STAFF_PAGE)],
     "admin:login": [Case(to("admin:login"), "login 403 403 403 403 redirect redirect")],
@@ -386,6 +401,7 @@ ADMIN_REFUSES = {
     "meetings.reminderpause": {"add", "delete"},
     "meetings.atriskalert": {"add", "delete"},
     "meetings.staffdigest": {"add", "delete"},
+    "reports.surveyinvitation": {"add", "delete"},  # the survey task sends them; answers are never shown
 }
 # What the pages of the rule must (not) show, where they could show something sensitive.
 RULE_CHECKS = {
