@@ -54,7 +54,7 @@ messages: $(VENV)/.installed-dev
 vendor:
 	npm ci --no-audit --no-fund --ignore-scripts
 	mkdir -p static/vendor/chartjs mentorship/tests/vendor/axe-core
-	cp node_modules/chart.js/dist/chart.umd.min.js node_modules/chart.js/LICENSE.md static/vendor/chartjs/
+	cp node_modules/chart.js/dist/chart.umd.min.js node_modules/chart.js/dist/chart.umd.min.js.map node_modules/chart.js/LICENSE.md static/vendor/chartjs/
 	cp node_modules/axe-core/axe.min.js node_modules/axe-core/LICENSE node_modules/axe-core/LICENSE-3RD-PARTY.txt mentorship/tests/vendor/axe-core/
 
 clean:

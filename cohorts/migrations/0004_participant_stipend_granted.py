@@ -4,15 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cohorts', '0003_cohort_identity_retention_months'),
+        ("cohorts", "0003_cohort_identity_retention_months"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='participant',
-            name='stipend_granted',
-            field=models.BooleanField(default=False, help_text='Mentors only: the program pays this mentor its stipend.', verbose_name='stipend granted'),
+            model_name="participant",
+            name="stipend_granted",
+            field=models.BooleanField(
+                default=False,
+                help_text="Mentors only: the program pays this mentor its stipend.",
+                verbose_name="stipend granted",
+            ),
         ),
     ]
