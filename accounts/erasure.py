@@ -74,6 +74,7 @@ ERASURE_ITEMS = {
     "pitch_feedback": gettext_lazy("pitch feedback they gave or received"),
     "meeting_notes": gettext_lazy("meeting logs of their pairs with notes or comments"),
     "outcome_notes": gettext_lazy("notes of the career outcomes they reported"),
+    "survey_comments": gettext_lazy("written answers to surveys"),
     "pair_rule_reasons": gettext_lazy("reasons given for pinning or forbidding their pairs"),
     "match_affinity": gettext_lazy("match explanations naming an affinity"),
     "history": gettext_lazy("change-history versions with their text"),
@@ -170,7 +171,7 @@ def personal_data_export(*, user: User) -> dict:
     display names they already see on the site; no staff review, no rating others gave them, no
     mentor's private note unless they wrote it.
     """
-    from reports.models import Outcome
+    from reports.models import Outcome, SurveyInvitation
 
     applications = (
         Application.objects.of(user)
@@ -202,6 +203,32 @@ def personal_data_export(*, user: User) -> dict:
         .order_by("run__cohort__start_date", "pk")
     )
     addresses = EmailAddress.objects.filter(user=user).order_by("-primary", "email")
+    surveys = (
+        SurveyInvitation.objects.of_user(user)
+        .select_related("participant__cohort__program", "response")
+        .prefetch_related("response__ratings__statement")
+        .order_by("sent_at")
+    )
+
+    def survey_data(invitation: SurveyInvitation) -> dict:
+        response = getattr(invitation, "response", None)
+        return {
+            "survey": str(invitation.get_kind_display()),
+            "cohort": str(invitation.participant.cohort),
+            "sent_at": invitation.sent_at,
+            "answers": response
+            and {
+                "submitted_at": response.submitted_at,
+                "updated_at": response.updated_at,
+                "would_recommend": response.recommend,
+                "helped_most": response.helped,
+                "to_change": response.change,
+                "confidence": [
+                    {"statement": str(rating.statement.name), "rating": rating.rating}
+                    for rating in response.ratings.all()
+                ],
+            },
+        }
 
     def application_data(application: Application) -> dict:
         identity = getattr(application, "self_identification", None)
@@ -324,6 +351,7 @@ def personal_data_export(*, user: User) -> dict:
             for outcome in Outcome.objects.filter(participant__user=user).order_by("happened_on")
         ],
         "reminder_pauses": list(user.reminder_pauses.order_by("week").values_list("week", flat=True)),
+        "surveys": [survey_data(invitation) for invitation in surveys],
     }
 
 
@@ -380,6 +408,13 @@ class _Targets:
         from reports.models import Outcome
 
         return Outcome.objects.filter(participant_id__in=self.participant_ids).exclude(note="")
+
+    def survey_comments(self):
+        from reports.models import SurveyResponse
+
+        return SurveyResponse.objects.filter(invitation__participant_id__in=self.participant_ids).exclude(
+            helped="", change=""
+        )
 
     def ratings(self):
         return Rating.objects.filter(Q(rater_id__in=self.participant_ids) | Q(rated_id__in=self.participant_ids))
@@ -513,6 +548,7 @@ def erasure_plan(*, user: User, now: dt.datetime | None = None) -> dict[str, int
         "pitch_feedback": targets.pitch_feedback().count(),
         "meeting_notes": targets.meeting_notes().count(),
         "outcome_notes": targets.outcome_notes().count(),
+        "survey_comments": targets.survey_comments().count(),
         "pair_rule_reasons": targets.pair_rules().exclude(reason="").count(),
         "match_affinity": len(targets.matches_with_affinity()),
         "history": history["reviews"].count() + history["logs"].count() + len(history["matches"]),
@@ -573,6 +609,8 @@ def person_erase(*, user: User, by: User | None) -> dict[str, int]:
         shared_notes="", private_note="", not_met_reason="", mentee_comment=""
     )
     counts["outcome_notes"] = targets.outcome_notes().update(note="")  # the outcomes stay: reports count them
+    # The ratings and the 0-10 answer stay, without a name: the report counts them.
+    counts["survey_comments"] = targets.survey_comments().update(helped="", change="")
     counts["pair_rule_reasons"] = targets.pair_rules().exclude(reason="").update(reason="")
     for match in targets.matches_with_affinity():
         Match.objects.filter(pk=match.pk).update(parts=_without_affinity(match.parts))

@@ -244,3 +244,23 @@ def test_open_surveys_are_listed_on_the_persons_outcomes_page(client, invitation
     client.force_login(invitation.participant.user)
     page = client.get(reverse("reports:outcomes")).content.decode()
     assert reverse("reports:survey", args=[invitation.pk]) in page
+
+
+def test_a_persons_survey_answers_are_in_their_download_and_erasure_keeps_only_the_counted_part(invitation):
+    from accounts.erasure import person_erase, personal_data_export
+
+    statement = ConfidenceStatement.objects.filter(active=True).first()
+    response = SurveyResponse.objects.create(invitation=invitation, recommend=7, helped="Mock interviews with Sam.")
+    SurveyRating.objects.create(response=response, statement=statement, rating=4)
+    user = invitation.participant.user
+
+    [survey] = personal_data_export(user=user)["surveys"]
+    assert survey["answers"]["helped_most"] == "Mock interviews with Sam."
+    assert survey["answers"]["confidence"] == [{"statement": statement.name, "rating": 4}]
+
+    counts = person_erase(user=user, by=None)
+
+    response.refresh_from_db()
+    assert counts["survey_comments"] == 1
+    assert (response.helped, response.change, response.recommend) == ("", "", 7)
+    assert SurveyRating.objects.get().rating == 4
