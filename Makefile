@@ -47,8 +47,8 @@ bench: $(VENV)/.installed-dev
 
 # Refresh the French catalogue after changing user-facing strings, then translate what is new.
 messages: $(VENV)/.installed-dev
-	DEBUG=1 $(BIN)/python manage.py makemessages --locale fr --ignore ".venv/*" --ignore "staticfiles/*" --no-obsolete
-	DEBUG=1 $(BIN)/python manage.py compilemessages --locale fr --ignore ".venv/*"
+	DEBUG=1 $(BIN)/python manage.py makemessages --locale fr --ignore ".venv/*" --ignore "staticfiles/*" --ignore "node_modules/*" --ignore "test-output/*" --no-obsolete
+	DEBUG=1 $(BIN)/python manage.py compilemessages --locale fr --ignore ".venv/*" --ignore "node_modules/*"
 
 # Refresh the vendored front-end files (versions pinned in package.json / package-lock.json); a clone needs no npm.
 vendor:
