@@ -9,11 +9,13 @@ with recovery codes, so that `make run` can be tried without setting up an authe
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.urls import reverse
 
 from accounts.demo import DEMO_PASSWORD, seed_people, seed_second_factor
 from cohorts.demo import seed_cohorts
 from events.demo import seed_event
 from meetings.demo import seed_pairs
+from reports.demo import seed_reports
 
 
 class Command(BaseCommand):
@@ -34,6 +36,7 @@ class Command(BaseCommand):
         cohorts = seed_cohorts(people)
         event = seed_event()
         pairs = seed_pairs()
+        answered = seed_reports()
         self.stdout.write(self.style.SUCCESS(f"Demo data is ready. Demo logins (password for all: {DEMO_PASSWORD}):"))
         for person in people:
             self.stdout.write(f"  {person.role:<8} {person.user.email:<36} {person.user}")
@@ -43,6 +46,10 @@ class Command(BaseCommand):
             f"Speed-networking event under way: {settings.SITE_URL.rstrip('/')}{event.get_absolute_url()}"
         )
         self.stdout.write(f"Pairs in their mentorship period: {len(pairs)}: {settings.SITE_URL.rstrip('/')}/mentoring/")
+        self.stdout.write(
+            f"Cohort report ({answered} survey answers): {settings.SITE_URL.rstrip('/')}"
+            f"{reverse('reports:report', args=['cohort', 'early-career-mentorship'])}"
+        )
         self.stdout.write(
             f"Staff site: {settings.SITE_URL.rstrip('/')}/admin/ (sign in with the staff login, then give a code "
             "from an authenticator app, or one of the recovery codes below)"
