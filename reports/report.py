@@ -83,7 +83,12 @@ class Report:
 
 
 def percent(part: int | float, whole: int | float) -> str:
-    return f"{number_format(100 * part / whole, 0)} %" if whole else DASH
+    return percent_of(100 * part / whole) if whole else DASH
+
+
+def percent_of(value: float) -> str:
+    # Translators: a percentage; French puts a (narrow) space before the sign.
+    return _("%(value)s%%") % {"value": number_format(value, 0)}
 
 
 def decimal(value: float | None, places: int = 1) -> str:
@@ -564,7 +569,7 @@ def _meeting_rate(cohorts: list[Cohort], now: dt.datetime) -> Table:
         [
             label,
             *[
-                DASH if index >= len(rates) or rates[index] is None else f"{decimal(rates[index], 0)} %"
+                DASH if index >= len(rates) or rates[index] is None else percent_of(rates[index])
                 for rates in series.values()
             ],
         ]
@@ -697,6 +702,7 @@ def _confidence(cohorts: list[Cohort]) -> Table:
             _("Before (mean, 1-5)"),
             _("After (mean, 1-5)"),
             _("Mean change"),
+            # xgettext:no-python-format
             _("95% confidence interval"),
             _("Changes (change:people)"),
         ],

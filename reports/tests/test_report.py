@@ -223,13 +223,13 @@ def test_no_ones_self_identification_can_be_read_from_the_page_or_the_downloads(
         ["Answer", "Mentees", "Mentors"],
         ["Yes", "<5", "—"],
         ["No", "<5", "—"],  # 11 would give away the one "yes" among 12 accepted mentees
-        ["Prefer not to say", "0 % (0)", "—"],
+        ["Prefer not to say", "0% (0)", "—"],
     ]
     assert download[1:] == build_report([cohort]).table("identity-trans").rows
     # The chart's data hides the same cells.
     assert '"data": [null, null, 0.0]' in page
     gender = csv_rows(staff.get(reverse("reports:report_csv", args=["cohort", cohort.slug, "identity-gender"])))
-    assert ["Woman", "100 % (12)", "—"] in gender
+    assert ["Woman", "100% (12)", "—"] in gender
 
 
 def test_anonymous_counts_of_deleted_answers_count_in_the_pools():
@@ -243,8 +243,8 @@ def test_anonymous_counts_of_deleted_answers_count_in_the_pools():
 
     report = build_report([cohort])
 
-    assert ["No", "100 % (6)", "—"] in report.table("identity-trans").rows
-    assert ["Prefer not to say", "83 % (5)", "—"] in report.table("identity-gender").rows
+    assert ["No", "100% (6)", "—"] in report.table("identity-trans").rows
+    assert ["Prefer not to say", "83% (5)", "—"] in report.table("identity-gender").rows
 
 
 # --- Queries -------------------------------------------------------------------------------------------

@@ -11,6 +11,8 @@
   if (typeof window.Chart === "undefined") {
     return;
   }
+  // French puts a space before the percent sign.
+  var percentSign = document.documentElement.lang === "fr" ? "\u202f%" : "%";
   var colours = ["#0d6efd", "#d63384", "#198754", "#fd7e14", "#6f42c1", "#20c997", "#6c757d", "#dc3545"];
   document.querySelectorAll("canvas[data-chart]").forEach(function (canvas) {
     var source = document.getElementById(canvas.dataset.chart);
@@ -25,7 +27,7 @@
       scales[axis].max = 100;
       scales[axis].ticks = {
         callback: function (value) {
-          return value + " %";
+          return value + percentSign;
         },
       };
     }
