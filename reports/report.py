@@ -116,9 +116,8 @@ class Column:
 
 def role_columns(cohorts: list[Cohort]) -> list[Column]:
     several = len(cohorts) > 1
-    labels = {Role.MENTEE: _("Mentees"), Role.MENTOR: _("Mentors")}
     return [
-        Column(cohort, role, f"{cohort.name} · {labels[role]}" if several else str(labels[role]))
+        Column(cohort, role, f"{cohort.name} · {role_label(role)}" if several else role_label(role))
         for cohort in cohorts
         for role in ROLES
     ]
@@ -196,7 +195,6 @@ def _participant_counts(ids) -> dict[tuple[int, str], dict]:
         .alias(program=Exists(program_answer), mentorship=Exists(mentorship_answer))
         .values("cohort", "role")
         .annotate(
-            people=Count("pk"),
             stipend_granted=Count("pk", filter=Q(stipend_granted=True)),
             both_surveys=Count("pk", filter=Q(program=True, mentorship=True)),
         )
@@ -219,7 +217,6 @@ def _match_counts(ids) -> dict[int, dict]:
             mentees=Count("mentee", distinct=True),
             mentors=Count("mentor", distinct=True),
             top=Count("pk", filter=Q(mentee_rank__lte=TOP_CHOICES)),
-            ranked=Count("pk", filter=Q(mentee_rank__isnull=False)),
             score=Avg("score"),
         )
     )
@@ -653,42 +650,17 @@ def _confidence(cohorts: list[Cohort]) -> Table:
     table_rows, chart_labels, before_data, program_data, mentorship_data = [], [], [], [], []
     for cohort in cohorts:
         for role in ROLES:
+            people = f"{cohort.name} · {role_label(role)}" if several else role_label(role)
             for statement in statements:
-                results = {kind: paired_change(groups.get((cohort.pk, role, statement.pk, kind), [])) for kind in kinds}
-                if not any(groups.get((cohort.pk, role, statement.pk, kind)) for kind in kinds):
-                    continue
-                label = str(statement.name)
-                prefix = f"{cohort.name} · " if several else ""
-                role_label = _("Mentees") if role == Role.MENTEE else _("Mentors")
-                for kind in kinds:
-                    result = results[kind]
-                    if not groups.get((cohort.pk, role, statement.pk, kind)):
-                        continue
-                    if result is None:
-                        table_rows.append(
-                            [f"{prefix}{role_label}", label, str(kind.label), _("fewer than %(n)s") % {"n": MIN_PAIRS}]
-                            + [DASH] * 5
-                        )
-                        continue
-                    table_rows.append(
-                        [
-                            f"{prefix}{role_label}",
-                            label,
-                            str(kind.label),
-                            str(result.n),
-                            decimal(result.before, 2),
-                            decimal(result.after, 2),
-                            signed(result.mean),
-                            f"{signed(result.low)} … {signed(result.high)}",
-                            " ".join(
-                                f"{change:+d}:{people}" for change, people in result.distribution.items() if people
-                            ),
-                        ]
-                    )
-                if role == Role.MENTEE and (results[kinds.END_OF_PROGRAM] or results[kinds.END_OF_MENTORSHIP]):
-                    chart_labels.append(f"{prefix}{label}")
-                    reference = results[kinds.END_OF_MENTORSHIP] or results[kinds.END_OF_PROGRAM]
-                    before_data.append(round(reference.before, 2))
+                answered = {kind: groups[(cohort.pk, role, statement.pk, kind)] for kind in kinds}
+                results = {kind: paired_change(answered[kind]) for kind in kinds}
+                table_rows += [
+                    _confidence_row(people, statement, kind, results[kind]) for kind in kinds if answered[kind]
+                ]
+                shown = results[kinds.END_OF_MENTORSHIP] or results[kinds.END_OF_PROGRAM]
+                if role == Role.MENTEE and shown:
+                    chart_labels.append(f"{cohort.name} · {statement.name}" if several else str(statement.name))
+                    before_data.append(round(shown.before, 2))
                     program_data.append(_after(results[kinds.END_OF_PROGRAM]))
                     mentorship_data.append(_after(results[kinds.END_OF_MENTORSHIP]))
     return Table(
@@ -718,7 +690,8 @@ def _confidence(cohorts: list[Cohort]) -> Table:
         ),
         note=_(
             "Only people who rated the statement both in their application and in the survey are counted; "
-            "groups of fewer than %(n)s are not shown. The chart shows mentees."
+            "groups of fewer than %(n)s are not shown. The chart shows mentees: before, the mean in the application "
+            "of those who answered the end-of-mentorship survey (the week-10 one until then)."
         )
         % {"n": MIN_PAIRS},
         empty_message=_("No survey answers yet."),
@@ -727,6 +700,27 @@ def _confidence(cohorts: list[Cohort]) -> Table:
 
 def _after(result) -> float | None:
     return None if result is None else round(result.after, 2)
+
+
+def role_label(role: str) -> str:
+    return _("Mentees") if role == Role.MENTEE else _("Mentors")
+
+
+def _confidence_row(people: str, statement, kind, result) -> list[str]:
+    if result is None:
+        return [people, str(statement.name), str(kind.label), _("fewer than %(n)s") % {"n": MIN_PAIRS}, *[DASH] * 5]
+    distribution = " ".join(f"{change:+d}:{n}" for change, n in result.distribution.items() if n)
+    return [
+        people,
+        str(statement.name),
+        str(kind.label),
+        str(result.n),
+        decimal(result.before, 2),
+        decimal(result.after, 2),
+        signed(result.mean),
+        f"{signed(result.low)} … {signed(result.high)}",
+        distribution,
+    ]
 
 
 def _recommend(cohorts, surveys) -> Table:
@@ -741,7 +735,7 @@ def _recommend(cohorts, surveys) -> Table:
                 hidden = answered < MIN_PAIRS
                 rows.append(
                     [
-                        f"{cohort.name} · {_('Mentees') if role == Role.MENTEE else _('Mentors')}",
+                        f"{cohort.name} · {role_label(role)}",
                         str(kind.label),
                         str(row["sent"]),
                         str(answered),
