@@ -24,6 +24,7 @@ from django.db.models import CharField, TextField
 from django.template import Template
 from django.test.utils import _TestState
 from django.urls import reverse
+from django.utils import timezone as django_timezone
 from hypothesis import example, given
 from hypothesis import strategies as st
 
@@ -67,6 +68,10 @@ from meetings.forms import MeetingLogForm, MenteeResponseForm
 from meetings.links import PAUSE_SALT
 from meetings.models import Format, MeetingLog, MenteeResponse, Pair, ReminderPause, Topic
 from meetings.tests.factories import PERIOD_START, MeetingLogFactory, mentorship_cohort, pair
+from reports.forms import OutcomeForm, SurveyForm
+from reports.models import Outcome as CareerOutcome
+from reports.models import SurveyInvitation, SurveyRating, SurveyResponse
+from reports.selectors import participations_of
 
 from .fuzzing import (
     CHARACTERS,
@@ -789,6 +794,83 @@ def test_pause_my_reminders_link(client, week_2):
             assert is_redirect_to_site(response)
             only_changed(diff, {"meetings.reminderpause"})
             assert list(ReminderPause.objects.values_list("user", "week")) == [(mentor.user_id, WEEK_2)]
+
+    fuzz()
+
+
+# --- Outcomes and surveys ----------------------------------------------------------------------------
+
+
+def test_report_an_outcome(client):
+    participant = ParticipantFactory()
+    url = reverse("reports:outcomes")
+    fields = {
+        "participant": st.just(str(participant.pk)),
+        "kind": st.sampled_from(CareerOutcome.Kind.values),
+        "happened_on": st.dates(dt.date(2000, 1, 1), dt.date.today() - dt.timedelta(days=1)).map(str),
+        "note": text(500),
+    }
+
+    @FUZZ
+    @given(data=form_data(fields), encoding=encodings)
+    def fuzz(data, encoding):
+        with rolled_back(client, participant.user):
+            response, diff = send(client, url, data, encoding, name="reports: an outcome")
+            posted = response.wsgi_request.POST
+            form = OutcomeForm(posted, user=participant.user, participations=participations_of(participant.user))
+            if not form.is_valid():
+                assert response.status_code == 200
+                return
+            assert response.status_code == 302
+            only_changed(diff, {"reports.outcome"})
+            outcome = CareerOutcome.objects.get()
+            assert (outcome.kind, outcome.happened_on, outcome.note) == (
+                form.cleaned_data["kind"],
+                form.cleaned_data["happened_on"],
+                posted.get("note", "").strip(),
+            )
+
+    fuzz()
+
+
+def test_answer_a_survey(client):
+    participant = ParticipantFactory()
+    now = django_timezone.now()
+    invitation = SurveyInvitation.objects.create(
+        participant=participant,
+        kind=SurveyInvitation.Kind.END_OF_PROGRAM,
+        sent_at=now,
+        closes_at=now + dt.timedelta(days=28),
+    )
+    url = reverse("reports:survey", args=[invitation.pk])
+    fields = {"recommend": st.integers(0, 10).map(str), "helped": text(2000), "change": text(2000)}
+    fields |= {
+        f"confidence_{statement.pk}": st.sampled_from(["1", "2", "3", "4", "5"])
+        for statement in ConfidenceStatement.objects.filter(active=True)
+    }
+
+    @FUZZ
+    @given(data=form_data(fields), encoding=encodings)
+    def fuzz(data, encoding):
+        with rolled_back(client, participant.user):
+            response, diff = send(client, url, data, encoding, name="reports: a survey")
+            posted = response.wsgi_request.POST
+            form = SurveyForm(posted)
+            if not form.is_valid():
+                assert response.status_code == 200
+                return
+            assert response.status_code == 302
+            only_changed(diff, {"reports.surveyresponse", "reports.surveyrating"})
+            saved = SurveyResponse.objects.get(invitation=invitation)
+            assert (saved.recommend, saved.helped, saved.change) == (
+                form.cleaned_data["recommend"],
+                posted.get("helped", "").strip(),
+                posted.get("change", "").strip(),
+            )
+            ratings = dict(SurveyRating.objects.values_list("statement", "rating"))
+            assert ratings == {
+                statement.pk: form.cleaned_data[f"confidence_{statement.pk}"] for statement in form.statements
+            }
 
     fuzz()
 
