@@ -17,7 +17,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
-from django.db.models import Avg, Count, Exists, F, Max, OuterRef, Q, Subquery, Sum
+from django.db.models import Avg, Count, Exists, F, FilteredRelation, Max, OuterRef, Q, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.formats import number_format
@@ -26,7 +26,6 @@ from django.utils.translation import gettext as _
 from applications.identity import IDENTITY_QUESTIONS, PREFER_NOT_TO_SAY
 from applications.models import (
     Application,
-    ConfidenceRating,
     ConfidenceStatement,
     IdentityTally,
     OutreachChannel,
@@ -172,6 +171,7 @@ def build_report(cohorts: list[Cohort], *, now: dt.datetime | None = None) -> Re
 def _application_counts(ids) -> dict[tuple[int, str], dict]:
     rows = (
         Application.objects.filter(cohort__in=ids, submitted_at__isnull=False)
+        .order_by()
         .values("cohort", "role")
         .annotate(
             applied=Count("pk"),
@@ -193,6 +193,7 @@ def _participant_counts(ids) -> dict[tuple[int, str], dict]:
     rows = (
         Participant.objects.filter(cohort__in=ids)
         .alias(program=Exists(program_answer), mentorship=Exists(mentorship_answer))
+        .order_by()
         .values("cohort", "role")
         .annotate(
             stipend_granted=Count("pk", filter=Q(stipend_granted=True)),
@@ -211,6 +212,7 @@ def _published_pairs(ids):
 def _match_counts(ids) -> dict[int, dict]:
     rows = (
         _published_pairs(ids)
+        .order_by()
         .values("run__cohort")
         .annotate(
             pairs=Count("pk"),
@@ -238,7 +240,8 @@ def _still_meeting(cohorts: list[Cohort], now: dt.datetime) -> dict[int, dict]:
     """Per cohort: the pairs, mentees and mentors with a meeting in the last two weeks (see ``_last_weeks``)."""
     ids = [cohort.pk for cohort in cohorts]
     by_id = {cohort.pk: cohort for cohort in cohorts}
-    extras = _published_pairs(ids).values_list("run__cohort", "extra_weeks").distinct()
+    # order_by(): without it the model's ordering joins in and makes every pair distinct.
+    extras = _published_pairs(ids).order_by().values_list("run__cohort", "extra_weeks").distinct()
     condition = Q(pk__in=[])
     for cohort_id, extra in extras:
         weeks = _last_weeks(by_id[cohort_id], extra, now)
@@ -246,6 +249,7 @@ def _still_meeting(cohorts: list[Cohort], now: dt.datetime) -> dict[int, dict]:
             condition |= Q(match__run__cohort=cohort_id, match__extra_weeks=extra, week__range=weeks)
     rows = (
         MeetingLog.objects.filter(condition, met=True, match__in=_published_pairs(ids))
+        .order_by()
         .values("match__run__cohort")
         .annotate(
             pairs=Count("match", distinct=True),
@@ -259,6 +263,7 @@ def _still_meeting(cohorts: list[Cohort], now: dt.datetime) -> dict[int, dict]:
 def _survey_counts(ids) -> dict[tuple[int, str, str], dict]:
     rows = (
         SurveyInvitation.objects.filter(participant__cohort__in=ids)
+        .order_by()
         .values("participant__cohort", "participant__role", "kind")
         .annotate(
             sent=Count("pk"),
@@ -276,6 +281,7 @@ def _event_counts(ids) -> dict[tuple[int, str], dict]:
     rows = (
         Attendance.objects.filter(event__cohort__in=ids)
         .alias(rated=Exists(gave))
+        .order_by()
         .values("event__cohort", "participant__role")
         .annotate(
             invited=Count("participant", distinct=True),
@@ -421,6 +427,7 @@ def _identity_tables(cohorts, columns, applications) -> list[Table]:
 def _outreach(ids, columns) -> Table:
     rows = (
         Application.objects.filter(cohort__in=ids, submitted_at__isnull=False)
+        .order_by()
         .values("cohort", "role", "outreach_channel")
         .annotate(applied=Count("pk"), accepted=Count("pk", filter=Q(status=Application.Status.ACCEPTED)))
     )
@@ -529,6 +536,7 @@ def _meeting_rate(cohorts: list[Cohort], now: dt.datetime) -> Table:
     ids = [cohort.pk for cohort in cohorts]
     logs = (
         MeetingLog.objects.filter(match__in=_published_pairs(ids))
+        .order_by()
         .values("match__run__cohort", "week")
         .annotate(met=Count("pk", filter=Q(met=True)))
     )
@@ -536,6 +544,7 @@ def _meeting_rate(cohorts: list[Cohort], now: dt.datetime) -> Table:
     pairs = (
         _published_pairs(ids)
         .annotate(ended_on=TruncDate("ended_at"))
+        .order_by()
         .values("run__cohort", "extra_weeks", "ended_on")
         .annotate(n=Count("pk"))
     )
@@ -586,6 +595,7 @@ def _meeting_rate(cohorts: list[Cohort], now: dt.datetime) -> Table:
 def _at_risk(cohorts, matches) -> Table:
     flagged = dict(
         AtRiskAlert.objects.filter(match__in=_published_pairs([cohort.pk for cohort in cohorts]))
+        .order_by()
         .values("match__run__cohort")
         .annotate(n=Count("match", distinct=True))
         .values_list("match__run__cohort", "n")
@@ -617,15 +627,17 @@ def _at_risk(cohorts, matches) -> Table:
 
 def _confidence(cohorts: list[Cohort]) -> Table:
     ids = [cohort.pk for cohort in cohorts]
-    baseline = ConfidenceRating.objects.filter(
-        application=OuterRef("response__invitation__participant__application"), statement=OuterRef("statement")
-    ).values("rating")[:1]
-
+    # The baseline is the same statement's rating in the person's application, joined (not a subquery).
+    baseline = FilteredRelation(
+        "response__invitation__participant__application__confidence_ratings",
+        condition=Q(response__invitation__participant__application__confidence_ratings__statement=F("statement")),
+    )
     rows = (
         SurveyRating.objects.filter(response__invitation__participant__cohort__in=ids)
-        .annotate(before=Subquery(baseline))
-        .filter(before__isnull=False)
-        .annotate(change=F("rating") - F("before"))
+        .annotate(baseline=baseline)
+        .filter(baseline__isnull=False)
+        .annotate(before=F("baseline__rating"), change=F("rating") - F("baseline__rating"))
+        .order_by()
         .values(
             "response__invitation__participant__cohort",
             "response__invitation__participant__role",
@@ -769,6 +781,7 @@ def _outcomes(ids, columns) -> Table:
     counts = {
         (row["participant__cohort"], row["participant__role"], row["kind"]): row["people"]
         for row in Outcome.objects.filter(participant__cohort__in=ids)
+        .order_by()
         .values("participant__cohort", "participant__role", "kind")
         .annotate(people=Count("participant", distinct=True))
     }
@@ -802,6 +815,7 @@ def _alumni(ids, cohorts) -> Table:
         row["cohort"]: row
         for row in Participant.objects.filter(cohort__in=ids)
         .alias(was_mentee=Exists(mentee_before), mentored_since=Exists(mentor_since))
+        .order_by()
         .values("cohort")
         .annotate(
             returning=Count("pk", filter=Q(role=Role.MENTOR, was_mentee=True)),
