@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cohorts.admin import CohortListFilter
 from cohorts.models import Cohort, Role
+from mentorship.admin_labels import LabelledListEditableMixin, LabelledTabularInline
 from mentorship.history_admin import HistoryAdmin
 
 from . import services
@@ -60,7 +61,7 @@ def _when(value) -> str:
 # --- Lists of choices staff manage -----------------------------------------------------------
 
 
-class BilingualNameAdmin(admin.ModelAdmin):
+class BilingualNameAdmin(LabelledListEditableMixin, admin.ModelAdmin):
     list_display = ["name_en", "name_fr", "position", "active"]
     list_editable = ["position", "active"]
     list_filter = ["active"]
@@ -90,7 +91,7 @@ class RubricCriterionAdmin(BilingualNameAdmin):
 
 
 @admin.register(Question)
-class QuestionAdmin(admin.ModelAdmin):
+class QuestionAdmin(LabelledListEditableMixin, admin.ModelAdmin):
     list_display = ["text_en", "cohort", "role", "kind", "position", "required"]
     list_editable = ["position", "required"]
     list_filter = [("cohort", CohortListFilter), "role", "kind", "required"]
@@ -152,7 +153,7 @@ class ReviewFormSet(BaseInlineFormSet):
                     field.disabled = True
 
 
-class ReviewInline(admin.TabularInline):
+class ReviewInline(LabelledTabularInline):
     """Every reviewer's scores; each staff member adds or edits only their own."""
 
     model = Review

@@ -12,6 +12,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.validators import time_zone_names
+from mentorship.admin_labels import LabelledTabularInline
 
 from . import services
 from .models import Cohort, Participant, Program, Role, Session
@@ -54,7 +55,7 @@ def report_link(url: str, text) -> str:
     return format_html('<a href="{}">{}</a>', url, text)
 
 
-class SessionInline(admin.TabularInline):
+class SessionInline(LabelledTabularInline):
     model = Session
     extra = 0
     fields = ["number", "title_en", "title_fr", "starts_at", "duration_minutes", "place", "video_url"]

@@ -5,11 +5,13 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from mentorship.admin_labels import LabelledTabularInline
+
 from . import services
 from .models import Attendance, Event
 
 
-class AttendanceInline(admin.TabularInline):
+class AttendanceInline(LabelledTabularInline):
     model = Attendance
     extra = 0
     fields = ["participant", "rsvp", "checked_in_at", "invited_at"]

@@ -25,6 +25,7 @@ from applications.exports import safe_cell
 from cohorts.admin import CohortListFilter
 from cohorts.models import Cohort
 from matching.models import Match
+from mentorship.admin_labels import LabelledTabularInline
 from mentorship.history_admin import HistoryAdmin
 
 from .models import AtRiskAlert, MeetingLog, Pair, PairPause, Reminder, ReminderPause, StaffDigest, Topic
@@ -186,7 +187,7 @@ class PairForm(forms.ModelForm):
         return weeks
 
 
-class PairPauseInline(admin.TabularInline):
+class PairPauseInline(LabelledTabularInline):
     model = PairPause
     extra = 0
     can_delete = False
