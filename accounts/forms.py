@@ -13,9 +13,36 @@ from .validators import time_zone_names
 PROFILE_FIELDS = ["preferred_name", "pronouns", "time_zone", "language"]
 
 
+class TimeZoneSelect(forms.Select):
+    """Django's select, whose markup is kept once rendered: the ~490 options of the time zones, each rendered through
+    the widget templates, were half of the application form page's time (bench/bench_load.py). The markup depends
+    only on what the key holds (name, value, attributes, options, template and renderer), so it is the same."""
+
+    _rendered: dict = {}
+    MAX_KEPT = 128  # (name, value, attributes) combinations, about 30 kB each: a few MB per process at most
+
+    def render(self, name, value, attrs=None, renderer=None):
+        key = (
+            name,
+            repr(value),
+            repr(sorted(self.build_attrs(self.attrs, attrs).items())),
+            tuple(self.choices),
+            self.template_name,
+            type(renderer),
+        )
+        html = self._rendered.get(key)
+        if html is None:
+            html = super().render(name, value, attrs, renderer)
+            if len(self._rendered) >= self.MAX_KEPT:
+                self._rendered.clear()
+            self._rendered[key] = html
+        return html
+
+
 class TimeZoneField(forms.ChoiceField):
     """A select of the IANA time zones. With detect=True, static/js/site.js preselects the browser's zone."""
 
+    widget = TimeZoneSelect
     default_error_messages = {
         "invalid_choice": _("“%(value)s” is not a known time zone. Choose one such as America/Toronto."),
     }

@@ -82,17 +82,17 @@ def postgres_answers(host: str = HOST, port: int = 5432) -> bool:
         return False
 
 
-def ensure_local_bench_database() -> None:
-    """Create the benchmark database on the local Postgres when it does not exist yet."""
+def ensure_local_bench_database(name: str = BENCH_DATABASE) -> None:
+    """Create the benchmark database ``name`` on the local Postgres when it does not exist yet."""
     import psycopg2  # only needed when Postgres is used
 
     connection = psycopg2.connect(connect_timeout=5, **LOCAL_POSTGRES_ADMIN)
     try:
         connection.autocommit = True
         with connection.cursor() as cursor:
-            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [BENCH_DATABASE])
+            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
             if cursor.fetchone() is None:
-                cursor.execute(f'CREATE DATABASE "{BENCH_DATABASE}"')
+                cursor.execute(f'CREATE DATABASE "{name}"')
     finally:
         connection.close()
 
