@@ -4,24 +4,25 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('applications', '0006_identity_data_group'),
-        ('cohorts', '0004_participant_stipend_granted'),
+        ("applications", "0006_identity_data_group"),
+        ("cohorts", "0004_participant_stipend_granted"),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name='identitytally',
-            name='one_tally_per_answer',
+            model_name="identitytally",
+            name="one_tally_per_answer",
         ),
         migrations.AddField(
-            model_name='identitytally',
-            name='accepted',
+            model_name="identitytally",
+            name="accepted",
             field=models.BooleanField(default=False),
         ),
         migrations.AddConstraint(
-            model_name='identitytally',
-            constraint=models.UniqueConstraint(fields=('cohort', 'role', 'accepted', 'question', 'answer'), name='one_tally_per_answer'),
+            model_name="identitytally",
+            constraint=models.UniqueConstraint(
+                fields=("cohort", "role", "accepted", "question", "answer"), name="one_tally_per_answer"
+            ),
         ),
     ]
