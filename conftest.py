@@ -65,6 +65,10 @@ def _isolated_cache_and_eager_tasks(settings):
     """Each test starts with an empty in-memory cache (so allauth's rate limits of one test do not
     reach the next) and with tasks run in-process; tests of a real worker opt out explicitly."""
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Sessions in the database whether or not REDIS_URL is set, so that the query counts tests assert are the
+    # same everywhere; with Redis the site reads them through the cache (cached_db), which
+    # accounts/tests/test_mfa.py runs too.
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.db"
     # A fast hash for the many test accounts; production keeps Django's default (PBKDF2).
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     cache.clear()  # memory caches of the same name share their store: empty it for this test

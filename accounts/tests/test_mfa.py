@@ -226,7 +226,13 @@ def test_after_five_failed_logins_for_one_address_even_the_right_password_is_ref
 # --- Staff sessions end after inactivity ------------------------------------------------------
 
 
-@pytest.fixture(params=["django.contrib.sessions.backends.db", "django.contrib.sessions.backends.cache"])
+@pytest.fixture(
+    params=[
+        "django.contrib.sessions.backends.db",
+        "django.contrib.sessions.backends.cache",
+        "django.contrib.sessions.backends.cached_db",
+    ]
+)
 def session_engine(request, settings):
     settings.SESSION_ENGINE = request.param
     return request.param
