@@ -118,11 +118,13 @@ def pairs_of(user, now: dt.datetime | None = None) -> list[PairView]:
     # joins with the participants table, which Postgres answers by hashing every pair and participant of every
     # cohort (14 ms at 5,000 pairs, growing with the program). Ids let it look the pairs up in the mentor and mentee
     # indexes instead (measured in bench/bench_load.py).
-    mine = list(Participant.objects.filter(user=user).values_list("pk", flat=True))
+    mine = list(Participant.objects.filter(user=user).order_by().values_list("pk", flat=True))
+    # The pages listing a person's pairs show each one's weeks, not the topics of its logs.
     matches = pairs_with_weeks(
         Match.objects.filter(Q(mentor_id__in=mine) | Q(mentee_id__in=mine), run__published_at__isnull=False)
         .exclude(status=Match.Status.PROPOSED)
-        .order_by("status", "-run__cohort__start_date", "mentee__user__preferred_name")
+        .order_by("status", "-run__cohort__start_date", "mentee__user__preferred_name"),
+        topics=False,
     )
     matches = list(matches)
     today = local_today(user, now)
