@@ -48,7 +48,7 @@ NO_LOG_WEEKS = (1, 2, 3, 4)
 CSV_ORDER = ["match__run__cohort__start_date", "match__run__cohort_id", "match__mentor__user__preferred_name",
              "match__mentee__user__preferred_name", "match_id", "week"]  # fmt: skip
 
-# The words of each state of a week (the same as meetings/includes/week_state.html), and a mark that
+# The words of each state of a week (as meetings/templatetags/week_states.py, but for "ended"), and a mark that
 # tells the states apart without their colour.
 WEEK_STATES = {
     WeekState.LOGGED: (_("Met"), "✓"),

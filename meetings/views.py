@@ -30,8 +30,9 @@ def home(request):
     )
 
 
-def _pair_view(request, match_id: int, *, as_mentor: bool = False):
-    match = get_object_or_404(pairs_with_weeks(pair_for(request.user, match_id, as_mentor=as_mentor)))
+def _pair_view(request, match_id: int, *, as_mentor: bool = False, topics: bool = False):
+    """The pair's weeks (and its logs' topics only for the pages that show them)."""
+    match = get_object_or_404(pairs_with_weeks(pair_for(request.user, match_id, as_mentor=as_mentor), topics=topics))
     today = local_today(request.user)
     return pair_views([match], today_for=lambda _match: today, mentor_pauses=mentor_pauses_of([match.mentor.user_id]))[
         0
@@ -40,7 +41,7 @@ def _pair_view(request, match_id: int, *, as_mentor: bool = False):
 
 @login_required
 def pair(request, match_id: int):
-    view = _pair_view(request, match_id)
+    view = _pair_view(request, match_id, topics=True)
     is_mentor = view.match.mentor.user_id == request.user.pk
     return render(
         request,
