@@ -16,7 +16,6 @@ applications, answers, reviews...), which is deleted and recreated on each run; 
 from __future__ import annotations
 
 import datetime as dt
-import os
 import random
 import re
 import statistics
@@ -24,7 +23,7 @@ import sys
 import time
 from decimal import ROUND_HALF_UP, Decimal
 
-from common import BASE_DIR, bench_site, note, report  # bench/ is on sys.path: run as a script
+from common import bench_site, note, report, setup_django  # bench/ is on sys.path: run as a script
 
 PROGRAM_SLUG = "bench-program"
 EMAIL_DOMAIN = "bench.example"
@@ -53,18 +52,6 @@ TARGETS = {
 
 
 # --- Django in this process ------------------------------------------------------------------
-
-
-def setup_django(env: dict[str, str]) -> None:
-    """Configure Django in this process with the benchmark's environment (the test Client's host allowed)."""
-    os.environ.update(env)
-    os.environ["ALLOWED_HOSTS"] = f"{env.get('ALLOWED_HOSTS', '')},testserver".lstrip(",")
-    os.environ["DJANGO_SETTINGS_MODULE"] = "mentorship.settings"
-    if str(BASE_DIR) not in sys.path:
-        sys.path.insert(0, str(BASE_DIR))
-    import django
-
-    django.setup()
 
 
 def nearest_rank_ms(samples: list[float], pct: float) -> float:
@@ -569,7 +556,8 @@ def measure_form(seeded: dict) -> bool:
 
 def main() -> int:
     with bench_site() as env:
-        setup_django(env)
+        # The test Client asks for the host "testserver".
+        setup_django({**env, "ALLOWED_HOSTS": f"{env.get('ALLOWED_HOSTS', '')},testserver".lstrip(",")})
         from django.db import connection
 
         if connection.vendor != "postgresql":

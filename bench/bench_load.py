@@ -109,12 +109,13 @@ from common import (
     LOCAL_POSTGRES_ADMIN,
     bench_site,
     default_workers,
-    ensure_local_bench_database,
     get,
     gunicorn_server,
+    keep_or_recreate_local_database,
     note,
     postgres_answers,
     report,
+    setup_django,
 )
 
 DATABASE = "mentorship_bench_load"
@@ -191,38 +192,9 @@ def marker_slug(monday: dt.date) -> str:
 
 def fresh_database_if_stale(monday: dt.date) -> bool:
     """Keep the database if it holds this week's seed (True); else drop it and create it empty (False)."""
-    import psycopg2
-
-    ensure_local_bench_database(DATABASE)
-    connection = psycopg2.connect(connect_timeout=5, **{**LOCAL_POSTGRES_ADMIN, "dbname": DATABASE})
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT to_regclass('cohorts_cohort') IS NOT NULL")
-            if cursor.fetchone()[0]:
-                cursor.execute("SELECT 1 FROM cohorts_cohort WHERE slug = %s", [marker_slug(monday)])
-                if cursor.fetchone():
-                    return True
-    finally:
-        connection.close()
-    admin = psycopg2.connect(connect_timeout=5, **LOCAL_POSTGRES_ADMIN)
-    try:
-        admin.autocommit = True
-        with admin.cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
-            cursor.execute(f'CREATE DATABASE "{DATABASE}"')
-    finally:
-        admin.close()
-    return False
-
-
-def setup_django(env: dict[str, str]) -> None:
-    os.environ.update(env)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "mentorship.settings"
-    if str(BASE_DIR) not in sys.path:
-        sys.path.insert(0, str(BASE_DIR))
-    import django
-
-    django.setup()
+    return keep_or_recreate_local_database(
+        DATABASE, "SELECT count(*) > 0 FROM cohorts_cohort WHERE slug = %s", [marker_slug(monday)]
+    )
 
 
 def email(kind: str, number: int) -> str:

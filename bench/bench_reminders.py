@@ -44,7 +44,7 @@ import zoneinfo
 from collections import Counter
 from dataclasses import dataclass, field
 
-from common import BASE_DIR, bench_site, note, report  # bench/ is on sys.path: run as a script
+from common import BASE_DIR, bench_site, note, report, setup_django  # bench/ is on sys.path: run as a script
 
 PROGRAM_SLUG = "bench-reminders"
 EMAIL_DOMAIN = "reminders.bench.example"
@@ -110,16 +110,6 @@ def redis_url() -> str | None:
     with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", 6379), timeout=1):
         return f"redis://127.0.0.1:6379/{REDIS_DB}"
     return None
-
-
-def setup_django(env: dict[str, str]) -> None:
-    os.environ.update(env)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "mentorship.settings"
-    if str(BASE_DIR) not in sys.path:
-        sys.path.insert(0, str(BASE_DIR))
-    import django
-
-    django.setup()
 
 
 # --- Seeding ---------------------------------------------------------------------------------

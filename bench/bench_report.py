@@ -25,13 +25,13 @@ import sys
 import time
 
 from common import (  # bench/ is on sys.path: run as a script
-    BASE_DIR,
     HOST,
     LOCAL_POSTGRES_ADMIN,
     bench_site,
-    ensure_local_bench_database,
+    keep_or_recreate_local_database,
     note,
     report,
+    setup_django,
 )
 
 DATABASE = "mentorship_bench_report"
@@ -63,38 +63,11 @@ def slug(size: int) -> str:
 
 def fresh_database_if_stale() -> bool:
     """Keep the database if it holds this seed version (True); else drop it and create it empty (False)."""
-    import psycopg2
-
-    ensure_local_bench_database(DATABASE)
-    connection = psycopg2.connect(connect_timeout=5, **{**LOCAL_POSTGRES_ADMIN, "dbname": DATABASE})
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT to_regclass('cohorts_cohort') IS NOT NULL")
-            if cursor.fetchone()[0]:
-                cursor.execute("SELECT count(*) FROM cohorts_cohort WHERE slug = ANY(%s)", [[slug(n) for n in SIZES]])
-                if cursor.fetchone()[0] == len(SIZES):
-                    return True
-    finally:
-        connection.close()
-    admin = psycopg2.connect(connect_timeout=5, **LOCAL_POSTGRES_ADMIN)
-    try:
-        admin.autocommit = True
-        with admin.cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
-            cursor.execute(f'CREATE DATABASE "{DATABASE}"')
-    finally:
-        admin.close()
-    return False
-
-
-def setup_django(env: dict[str, str]) -> None:
-    os.environ.update(env)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "mentorship.settings"
-    if str(BASE_DIR) not in sys.path:
-        sys.path.insert(0, str(BASE_DIR))
-    import django
-
-    django.setup()
+    return keep_or_recreate_local_database(
+        DATABASE,
+        "SELECT count(*) = %s FROM cohorts_cohort WHERE slug = ANY(%s)",
+        [len(SIZES), [slug(n) for n in SIZES]],
+    )
 
 
 # --- Seeding ---------------------------------------------------------------------------------

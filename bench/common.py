@@ -97,6 +97,45 @@ def ensure_local_bench_database(name: str = BENCH_DATABASE) -> None:
         connection.close()
 
 
+def keep_or_recreate_local_database(name: str, seeded: str, params: list) -> bool:
+    """Keep the local benchmark database ``name`` when its seed is there (True): ``seeded`` is a query on
+    ``cohorts_cohort`` (with ``params``) whose first value is true for the seed the benchmark wants. Otherwise
+    drop it and create it empty (False), for the benchmark to seed."""
+    import psycopg2
+
+    ensure_local_bench_database(name)
+    connection = psycopg2.connect(connect_timeout=5, **{**LOCAL_POSTGRES_ADMIN, "dbname": name})
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT to_regclass('cohorts_cohort') IS NOT NULL")
+            if cursor.fetchone()[0]:
+                cursor.execute(seeded, params)
+                if cursor.fetchone()[0]:
+                    return True
+    finally:
+        connection.close()
+    admin = psycopg2.connect(connect_timeout=5, **LOCAL_POSTGRES_ADMIN)
+    try:
+        admin.autocommit = True
+        with admin.cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            cursor.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        admin.close()
+    return False
+
+
+def setup_django(env: dict[str, str]) -> None:
+    """Configure Django in this process with the benchmark's environment."""
+    os.environ.update(env)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "mentorship.settings"
+    if str(BASE_DIR) not in sys.path:
+        sys.path.insert(0, str(BASE_DIR))
+    import django
+
+    django.setup()
+
+
 def bench_environment(database_url: str) -> dict[str, str]:
     """A production-like environment for manage.py and gunicorn (plain HTTP on localhost)."""
     env = dict(os.environ)
