@@ -69,7 +69,7 @@ def _isolated_cache_and_eager_tasks(settings):
     # same everywhere; with Redis the site reads them through the cache (cached_db), which
     # accounts/tests/test_mfa.py runs too.
     settings.SESSION_ENGINE = "django.contrib.sessions.backends.db"
-    # A fast hash for the many test accounts; production keeps Django's default (PBKDF2).
+    # A fast hash for the many test accounts; production stores Argon2id (accounts/hashers.py).
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     cache.clear()  # memory caches of the same name share their store: empty it for this test
     # Pages name static files as they are, without the manifest that collectstatic writes for production

@@ -88,6 +88,7 @@ Without Postgres, Redis or Locust the figures are FAIL lines: the issue asks for
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -121,7 +122,7 @@ from common import (
 DATABASE = "mentorship_bench_load"
 REDIS_DB = 13  # the tests' workers use 15, bench_reminders 14
 OUTPUT = BASE_DIR / "test-output"
-SEED_VERSION = 1
+SEED_VERSION = 2  # 2: passwords stored with Argon2id
 PROGRAM_SLUG = "bench-load"
 EMAIL_DOMAIN = "load.bench.example"
 PASSWORD = "bench-load-password-not-secret"  # noqa: S105 (bench accounts of a bench-only database)
@@ -147,6 +148,7 @@ TICK_EVERY = 10.0
 KILL_AFTER = 100  # reminders received before a worker is killed...
 KILL_BY = 25.0  # ... or this many seconds after Locust's start, whichever comes first
 RESTART_AT = 32.0
+WORKER_NICE = 10  # the Celery workers' CPU priority below the site's (README, "Deploying")
 RECOVERY_LIMIT = 10.0  # seconds; the issue's target, and the outage window's tail
 REMINDER_TIMEOUT = 90.0  # seconds after the mixed run for every owed reminder to arrive
 
@@ -458,7 +460,13 @@ def base64_secret(raw: bytes) -> str:
 
 
 class Worker:
-    """One Celery worker of the project (solo pool), its log in test-output/; kept in this process group."""
+    """One Celery worker of the project (solo pool), its log in test-output/.
+
+    It runs at a lower CPU priority than the site, as the README's deployment runs workers beside gunicorn. On Linux
+    ``nice`` alone does not reach across the scheduler's autogroups (one per session; gunicorn has its own), so the
+    worker gets a session of its own and that group is given the same nice value (sched(7), "The autogroup
+    feature"): the effect of a systemd unit's ``CPUWeight``.
+    """
 
     def __init__(self, env: dict[str, str], name: str):
         self.env, self.name = env, name
@@ -467,10 +475,16 @@ class Worker:
 
     def start(self, wait: bool = True) -> Worker:
         OUTPUT.mkdir(exist_ok=True)
-        command = [sys.executable, "-m", "celery", "-A", "mentorship", "worker", "--pool=solo", "-n", f"{self.name}@%h",
-                   "--without-gossip", "--without-mingle", "--without-heartbeat", "--loglevel=INFO"]  # fmt: skip
+        # nice execs the worker, so the pid is the worker's own (killed once during the run).
+        command = ["nice", "-n", str(WORKER_NICE), sys.executable, "-m", "celery", "-A", "mentorship", "worker",
+                   "--pool=solo", "-n", f"{self.name}@%h", "--without-gossip", "--without-mingle",
+                   "--without-heartbeat", "--loglevel=INFO"]  # fmt: skip
         with open(self.log_path, "w") as log:
-            self.process = subprocess.Popen(command, cwd=BASE_DIR, env=self.env, stdout=log, stderr=subprocess.STDOUT)
+            self.process = subprocess.Popen(
+                command, cwd=BASE_DIR, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            )
+        with contextlib.suppress(OSError):  # a kernel without autogroups: nice is enough
+            Path(f"/proc/{self.process.pid}/autogroup").write_text(str(WORKER_NICE))
         deadline = time.monotonic() + 60
         while wait and "ready." not in self.log_path.read_text(errors="replace"):
             if self.process.poll() is not None or time.monotonic() > deadline:

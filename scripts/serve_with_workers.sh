@@ -9,7 +9,8 @@ stop() {
   wait "${pids[@]}" 2>/dev/null
 }
 trap stop EXIT INT TERM
-"$bin/celery" -A mentorship worker --loglevel=INFO &
+# The worker yields the CPU to the web server (README, "Deploying").
+nice -n 10 "$bin/celery" -A mentorship worker --loglevel=INFO &
 pids+=($!)
 "$bin/celery" -A mentorship beat --loglevel=INFO &
 pids+=($!)

@@ -80,3 +80,25 @@ def test_changing_password_needs_the_current_one(client):
     assert accepted.status_code == 302
     user.refresh_from_db()
     assert user.check_password(new)
+
+
+def test_a_password_stored_by_the_old_default_still_logs_in_and_is_stored_again_with_argon2id(client, settings):
+    from django.contrib.auth.hashers import PBKDF2PasswordHasher, identify_hasher
+
+    from mentorship import settings as project_settings
+
+    settings.PASSWORD_HASHERS = project_settings.PASSWORD_HASHERS  # the tests' fast hash set aside
+    user = UserFactory(email="old-hash@example.org")
+    user.password = PBKDF2PasswordHasher().encode(PASSWORD, PBKDF2PasswordHasher().salt())
+    user.save(update_fields=["password"])
+
+    response = client.post(LOGIN, {"login": "old-hash@example.org", "password": PASSWORD})
+
+    assert response.status_code == 302
+    user.refresh_from_db()
+    hasher = identify_hasher(user.password)
+    assert (hasher.algorithm, hasher.memory_cost, hasher.time_cost, hasher.parallelism) == ("argon2", 19456, 2, 1)
+    assert "$argon2id$v=19$m=19456,t=2,p=1$" in user.password
+    client.logout()
+    assert client.post(LOGIN, {"login": "old-hash@example.org", "password": "not-the-password"}).status_code == 200
+    assert client.post(LOGIN, {"login": "old-hash@example.org", "password": PASSWORD}).status_code == 302

@@ -13,7 +13,8 @@ ROOT_URLCONF = "bench.load.urls"
 ALLAUTH_TRUSTED_PROXY_COUNT = 1
 
 # The server's errors (tracebacks of 500 answers) also go to a file the benchmark can show: gunicorn's own log is
-# kept by bench/common.py only when the server fails to start or stop.
+# kept by bench/common.py only when the server fails to start or stop. A fresh clone has no test-output/ yet.
+(BASE_DIR / "test-output").mkdir(exist_ok=True)  # noqa: F405
 LOGGING = {
     **LOGGING,  # noqa: F405
     "handlers": {
