@@ -29,7 +29,7 @@ def record(captured: list, execute, sql, params, many, context):
     try:
         return execute(sql, params, many, context)
     finally:
-        captured.append((time.perf_counter() - began, sql))
+        captured.append((time.perf_counter() - began, sql, params))
 
 
 def main() -> None:
@@ -87,10 +87,10 @@ def main() -> None:
         for _ in range(3):
             response = client.get(path)
             assert response.status_code == 200, (name, response.status_code, response.get("Location"))
-        captured: list[tuple[float, str]] = []
+        captured: list[tuple[float, str, tuple]] = []
         with connection.execute_wrapper(partial(record, captured)):
             client.get(path)
-        sql_ms = sum(seconds for seconds, _sql in captured) * 1000
+        sql_ms = sum(seconds for seconds, *_query in captured) * 1000
         began, cpu = time.perf_counter(), time.process_time()
         for _ in range(rounds):
             client.get(path)
@@ -106,8 +106,12 @@ def main() -> None:
             stats = pstats.Stats(profile).sort_stats("cumulative")
             stats.print_stats(45)
             stats.sort_stats("tottime").print_stats(25)
-            for seconds, sql in captured:
-                print(f"{seconds * 1000:.2f} ms", sql[:400])
+            with connection.cursor() as cursor:
+                for seconds, sql, params in captured:
+                    cursor.execute(f"EXPLAIN (ANALYZE, SUMMARY) {sql}", params)
+                    plan = [row[0] for row in cursor.fetchall()]
+                    timing = " ".join(line.strip() for line in plan if line.startswith(("Planning", "Execution")))
+                    print(f"{seconds * 1000:.2f} ms ({timing})", sql[:300])
 
 
 if __name__ == "__main__":

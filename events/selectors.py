@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Subquery
 
 from cohorts.models import Participant
 
@@ -25,26 +25,27 @@ class Round:
 
 
 def personal_schedule(event: Event, participant: Participant, now=None) -> list[Round]:
-    mine = dict(Seat.objects.filter(event=event, participant=participant).values_list("round", "table"))
-    where = Q(pk__in=[])
-    for number, table in mine.items():
-        where |= Q(round=number, table=table)
-    others = list(
-        Seat.objects.filter(where, event=event).exclude(participant=participant).select_related("participant__user")
+    """The person's table in each round, with who sits there and their intro, in one query: the seats of the event
+    at a table and round where the person sits, theirs included."""
+    mine_there = Seat.objects.filter(
+        event=event, participant=participant, round=OuterRef("round"), table=OuterRef("table")
     )
-    intros = dict(
-        Attendance.objects.filter(event=event, participant__in=[seat.participant_id for seat in others]).values_list(
-            "participant_id", "intro"
-        )
+    intro = Attendance.objects.filter(event=event, participant=OuterRef("participant")).values("intro")[:1]
+    seats = list(
+        Seat.objects.filter(Exists(mine_there), event=event)
+        .select_related("participant__user")
+        .annotate(intro=Subquery(intro))
+        .order_by()
     )
+    mine = {seat.round: seat.table for seat in seats if seat.participant_id == participant.pk}
     current = event.current_round(now)
     rounds = []
     for number in range(1, event.rounds + 1):
         table = mine.get(number)
         mates = [
-            Tablemate(seat.participant, intros.get(seat.participant_id, ""))
-            for seat in others
-            if seat.round == number and seat.table == table
+            Tablemate(seat.participant, seat.intro or "")
+            for seat in seats
+            if seat.round == number and seat.table == table and seat.participant_id != participant.pk
         ]
         mates.sort(key=lambda mate: (mate.participant.role != "mentor", mate.participant.user.display_name))
         rounds.append(Round(number, event.round_starts_at(number), table, mates, current == number))

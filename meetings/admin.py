@@ -33,7 +33,6 @@ from .periods import AT_RISK_WEEKS, WeekState
 from .selectors import (
     MAX_EXTRA_WEEKS,
     PairView,
-    mentor_pauses_of,
     open_pause,
     pair_views,
     pairs_with_weeks,
@@ -71,11 +70,9 @@ def board_today(match: Match, now: dt.datetime | None = None) -> dt.date:
 
 
 def board_views(matches, now: dt.datetime | None = None) -> list[PairView]:
-    """The ``PairView`` of each pair (from ``pairs_with_weeks``), in one query (the mentors' reminder pauses)."""
-    matches = list(matches)
+    """The ``PairView`` of each pair (from ``pairs_with_weeks``), in at most two queries (the pauses)."""
     now = now or timezone.now()
-    pauses = mentor_pauses_of(match.mentor.user_id for match in matches)
-    return pair_views(matches, today_for=lambda match: board_today(match, now), mentor_pauses=pauses)
+    return pair_views(matches, today_for=lambda match: board_today(match, now))
 
 
 def pair_name(match: Match) -> str:

@@ -30,7 +30,7 @@ from mentorship.email import absolute_url, send_templated_email
 from .links import log_link, pause_link
 from .models import AtRiskAlert, MeetingLog, Reminder, ReminderPause, StaffDigest
 from .periods import Period, missing_run, reminder_due
-from .selectors import MAX_EXTRA_WEEKS, mentor_pauses_of, open_pause, pair_views, pairs_with_weeks, period_of
+from .selectors import MAX_EXTRA_WEEKS, open_pause, pair_views, pairs_with_weeks, period_of
 
 BATCH_SIZE = 50
 DIGEST_HOUR = 8  # the staff digest goes out from 08:00 (the site's time zone) on
@@ -178,10 +178,7 @@ def pairs_at_risk(now: dt.datetime) -> list:
     """The active, unpaused pairs with two or more weeks in a row without a log (``PairView``s)."""
     cohorts = cohorts_in_mentorship(now.date())
     matches = list(pairs_with_weeks(unpaused_active_pairs().filter(run__cohort__in=cohorts), topics=False))
-    pauses = mentor_pauses_of(match.mentor.user_id for match in matches)
-    views = pair_views(
-        matches, today_for=lambda match: timezone.localdate(now, timezone=match.run.cohort.zone), mentor_pauses=pauses
-    )
+    views = pair_views(matches, today_for=lambda match: timezone.localdate(now, timezone=match.run.cohort.zone))
     return [view for view in views if view.at_risk]
 
 

@@ -13,7 +13,7 @@ from matching.models import Match
 from .forms import MeetingLogForm, MenteeResponseForm
 from .links import LinkError, read_log_link, read_pause_link
 from .models import MeetingLog, MenteeResponse
-from .selectors import local_today, mentor_pauses_of, pair_for, pair_views, pairs_of, pairs_with_weeks, period_of
+from .selectors import local_today, pair_for, pair_views, pairs_of, pairs_with_weeks, period_of
 from .services import MeetingError, meeting_log_create, meeting_log_respond, meeting_log_update, reminders_pause
 
 
@@ -34,9 +34,7 @@ def _pair_view(request, match_id: int, *, as_mentor: bool = False, topics: bool 
     """The pair's weeks (and its logs' topics only for the pages that show them)."""
     match = get_object_or_404(pairs_with_weeks(pair_for(request.user, match_id, as_mentor=as_mentor), topics=topics))
     today = local_today(request.user)
-    return pair_views([match], today_for=lambda _match: today, mentor_pauses=mentor_pauses_of([match.mentor.user_id]))[
-        0
-    ]
+    return pair_views([match], today_for=lambda _match: today)[0]
 
 
 @login_required

@@ -43,6 +43,19 @@ def test_a_participant_sees_their_tables_with_the_current_round_highlighted(clie
     assert 'aria-current="step"' in page.content.decode()
 
 
+def test_a_tablemate_is_shown_with_their_intro_and_the_person_is_not_their_own_tablemate(client, event):
+    seat = seated(event, "mentee")
+    mate = Seat.objects.filter(event=event, round=seat.round, table=seat.table).exclude(participant=seat.participant)[0]
+    Attendance.objects.filter(event=event, participant=mate.participant).update(intro="Data engineer & <b>baker</b>")
+    Attendance.objects.filter(event=event, participant=seat.participant).update(intro="My own intro")
+    client.force_login(seat.participant.user)
+
+    page = client.get(reverse("events:mine", args=[event.pk])).content.decode()
+
+    assert "Data engineer &amp; &lt;b&gt;baker&lt;/b&gt;" in page
+    assert page.count("My own intro") == 1  # in the form where they write it, not among the tablemates
+
+
 def test_someone_elses_event_page_is_a_404(client, event):
     client.force_login(UserFactory())
 
@@ -159,10 +172,20 @@ def test_the_personal_schedule_costs_the_same_queries_at_any_size(client, django
     mentors(event, people)
     mentees(event, people * 2)
     services.schedule_write(event=event)
-    client.force_login(seated(event, "mentee").participant.user)
+    person = seated(event, "mentee").participant
+    client.force_login(person.user)
 
-    with django_assert_num_queries(7):
-        client.get(reverse("events:mine", args=[event.pk]))
+    # session, user, their invitation, the seats at their tables (with intros), the feedback on their pitch
+    with django_assert_num_queries(5):
+        response = client.get(reverse("events:mine", args=[event.pk]))
+
+    seats = Seat.objects.filter(event=event)
+    theirs = {(seat.round, seat.table) for seat in seats if seat.participant == person}
+    expected = {(seat.round, seat.participant) for seat in seats if (seat.round, seat.table) in theirs} - {
+        (number, person) for number, _table in theirs
+    }
+    shown = {(round.number, mate.participant) for round in response.context["rounds"] for mate in round.tablemates}
+    assert shown == expected and len(theirs) >= 1
 
 
 def test_the_event_is_in_the_participants_calendar_feed(client, event):
