@@ -145,13 +145,22 @@ def pairs_of(user, now: dt.datetime | None = None) -> list[PairView]:
     # cohort (14 ms at 5,000 pairs, growing with the program). Ids let it look the pairs up in the mentor and mentee
     # indexes instead (measured in bench/bench_load.py).
     mine = list(Participant.objects.filter(user=user).order_by().values_list("pk", flat=True))
-    # The pages listing a person's pairs show each one's weeks, not the topics of its logs.
-    matches = pairs_with_weeks(
-        Match.objects.filter(Q(mentor_id__in=mine) | Q(mentee_id__in=mine), run__published_at__isnull=False)
-        .exclude(status=Match.Status.PROPOSED)
-        .order_by("status", "-run__cohort__start_date", "mentee__user__preferred_name"),
-        topics=False,
+    if not mine:
+        return []
+    # The pages listing a person's pairs show each one's weeks, not the topics of its logs. A person has a few
+    # pairs: they are put in order here rather than by SQL over three joined tables (whose ordering cost more to
+    # write and plan than the query took to run; bench/profile_pages.py).
+    matches = list(
+        pairs_with_weeks(
+            Match.objects.filter(Q(mentor_id__in=mine) | Q(mentee_id__in=mine), run__published_at__isnull=False)
+            .exclude(status=Match.Status.PROPOSED)
+            .order_by(),
+            topics=False,
+        )
     )
+    matches.sort(key=lambda match: match.mentee.user.preferred_name.casefold())
+    matches.sort(key=lambda match: match.run.cohort.start_date, reverse=True)
+    matches.sort(key=lambda match: match.status)
     today = local_today(user, now)
     return pair_views(matches, today_for=lambda match: today)
 

@@ -1,10 +1,15 @@
-"""The words of a week's state in a pair's strip and badge (colour is never the only cue).
+"""The words of a week's state in a pair's strip and badge (colour is never the only cue), and the strip's cells.
 
 A filter rather than an included template: the strip shows one per week of the period (40 for a long pair),
-and an include per cell was a tenth of the pair page's time (bench/bench_load.py).
+and an include per cell was a tenth of the pair page's time (bench/bench_load.py). The cells themselves are
+written by ``week_cells``: the template loop over 40 weeks was still a tenth of it (bench/profile_pages.py).
 """
 
 from django import template
+from django.utils.dateformat import format as date_format
+from django.utils.formats import get_format
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from meetings.periods import WeekState
@@ -25,3 +30,29 @@ WORDS = {
 @register.filter
 def state_words(week) -> str:
     return str(WORDS[week.state])
+
+
+CURRENT = mark_safe(' aria-current="date"')
+
+
+@register.simple_tag
+def week_cells(pair) -> str:
+    """One ``<li>`` per week of ``pair`` (a ``PairView``): its state as a class and in words, its Monday as the
+    title, and ``aria-current`` on this week."""
+    current = pair.current.number if pair.current else None
+    day_format = get_format("DATE_FORMAT")
+    return format_html_join(
+        "\n",
+        '<li class="week week-{}" title="{}"{}><span class="week-number">{}</span>'
+        '<span class="week-state">{}</span></li>',
+        (
+            (
+                week.state,
+                date_format(week.monday, day_format),
+                CURRENT if week.number == current else "",
+                week.number,
+                WORDS[week.state],
+            )
+            for week in pair.weeks
+        ),
+    )
