@@ -32,16 +32,21 @@ def local_today(user, now: dt.datetime | None = None) -> dt.date:
     return timezone.localdate(now or timezone.now(), timezone=user.zone)
 
 
-def pairs_with_weeks(queryset: QuerySet, *, topics: bool = True) -> QuerySet:
+def pairs_with_weeks(queryset: QuerySet, *, topics: bool = True, people: bool = True) -> QuerySet:
     """The pairs with what their week strip needs (and their logs' topics), in a fixed number of queries.
 
     Whether a pair was ever paused, and whether its mentor ever paused reminders, come as two flags: few pairs
     have either, and ``pair_views`` then reads the pauses of those alone, with no query at all when there are none
     (two queries less on each of a person's pages; bench/profile_pages.py).
+
+    ``people=False`` leaves the mentor and mentee (and their accounts) to ``pair_views``, which reads them in one
+    query: joining eight tables in one query cost more to write and to plan than two queries of four and two
+    (a person's own pages; bench/profile_pages.py). Lists of many pairs keep the joins.
     """
     logs = MeetingLog.objects.order_by("-week")
+    related = ["run__cohort__program", *(["mentee__user", "mentor__user"] if people else [])]
     return (
-        queryset.select_related("mentee__user", "mentor__user", "run__cohort__program")
+        queryset.select_related(*related)
         .prefetch_related(Prefetch("logs", queryset=logs.prefetch_related("topics") if topics else logs))
         .annotate(
             ever_paused=Exists(PairPause.objects.filter(match=OuterRef("pk"))),
@@ -121,10 +126,22 @@ class PairView:
         return {log.week: log for log in self.match.logs.all()}
 
 
+def _read_people(matches: list[Match]) -> None:
+    """The mentor and mentee of each pair read with ``pairs_with_weeks(..., people=False)``, in one query."""
+    missing = [match for match in matches if not (Match.mentor.is_cached(match) and Match.mentee.is_cached(match))]
+    if not missing:
+        return
+    ids = {match.mentor_id for match in missing} | {match.mentee_id for match in missing}
+    people = Participant.objects.select_related("user").in_bulk(ids)
+    for match in missing:
+        match.mentor, match.mentee = people[match.mentor_id], people[match.mentee_id]
+
+
 def pair_views(matches, *, today_for) -> list[PairView]:
     """``matches`` come from ``pairs_with_weeks``; ``today_for(match)`` gives the day to show them on. At most
     two queries, for the pauses of the pairs and mentors that have any."""
     matches = list(matches)
+    _read_people(matches)
     pauses = pauses_of(matches)
     mentor_pauses = mentor_pauses_of(match.mentor.user_id for match in matches if match.mentor_ever_paused)
     views = []
@@ -156,8 +173,10 @@ def pairs_of(user, now: dt.datetime | None = None) -> list[PairView]:
             .exclude(status=Match.Status.PROPOSED)
             .order_by(),
             topics=False,
+            people=False,
         )
     )
+    _read_people(matches)
     matches.sort(key=lambda match: match.mentee.user.preferred_name.casefold())
     matches.sort(key=lambda match: match.run.cohort.start_date, reverse=True)
     matches.sort(key=lambda match: match.status)

@@ -32,7 +32,8 @@ def home(request):
 
 def _pair_view(request, match_id: int, *, as_mentor: bool = False, topics: bool = False):
     """The pair's weeks (and its logs' topics only for the pages that show them)."""
-    match = get_object_or_404(pairs_with_weeks(pair_for(request.user, match_id, as_mentor=as_mentor), topics=topics))
+    pairs = pairs_with_weeks(pair_for(request.user, match_id, as_mentor=as_mentor), topics=topics, people=False)
+    match = get_object_or_404(pairs)
     today = local_today(request.user)
     return pair_views([match], today_for=lambda _match: today)[0]
 
