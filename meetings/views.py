@@ -30,9 +30,9 @@ def home(request):
     )
 
 
-def _pair_view(request, match_id: int, *, as_mentor: bool = False, topics: bool = False):
-    """The pair's weeks (and its logs' topics only for the pages that show them)."""
-    pairs = pairs_with_weeks(pair_for(request.user, match_id, as_mentor=as_mentor), topics=topics, people=False)
+def _pair_view(request, match_id: int):
+    """The pair's weeks and its logs with their topics."""
+    pairs = pairs_with_weeks(pair_for(request.user, match_id), people=False)
     match = get_object_or_404(pairs)
     today = local_today(request.user)
     return pair_views([match], today_for=lambda _match: today)[0]
@@ -40,7 +40,7 @@ def _pair_view(request, match_id: int, *, as_mentor: bool = False, topics: bool 
 
 @login_required
 def pair(request, match_id: int):
-    view = _pair_view(request, match_id, topics=True)
+    view = _pair_view(request, match_id)
     is_mentor = view.match.mentor.user_id == request.user.pk
     return render(
         request,
@@ -51,32 +51,36 @@ def pair(request, match_id: int):
 
 @login_required
 def log_week(request, match_id: int, number: int):
-    view = _pair_view(request, match_id, as_mentor=True)
-    if not 1 <= number <= view.period.weeks:
+    # The pair and whether this week has a log: the form needs neither the other weeks nor the pauses.
+    match = get_object_or_404(pair_for(request.user, match_id, as_mentor=True).select_related("run__cohort"))
+    period, today = period_of(match), local_today(request.user)
+    if not 1 <= number <= period.weeks:
         raise Http404
-    if view.match.status != Match.Status.ACTIVE:
+    if match.status != Match.Status.ACTIVE:
         messages.error(request, _("This pair has ended: its weeks can no longer be logged."))
         return redirect("meetings:pair", match_id)
-    week = view.period.week_of(number)
-    if week > view.today:
+    week = period.week_of(number)
+    if week > today:
         messages.error(
             request,
             _("Week %(number)s has not begun: it starts on %(day)s.") % {"number": number, "day": date_format(week)},
         )
         return redirect("meetings:pair", match_id)
-    existing = view.log_by_week.get(week)
+    existing = MeetingLog.objects.filter(match=match, week=week).values_list("pk", flat=True).first()
     if existing:
         messages.info(request, _("This week is logged already; here it is to change."))
-        return redirect("meetings:log_edit", existing.pk)
-    form = MeetingLogForm(request.POST or None, week=week, today=view.today)
+        return redirect("meetings:log_edit", existing)
+    form = MeetingLogForm(request.POST or None, week=week, today=today)
     if request.method == "POST" and form.is_valid():
-        log, created = meeting_log_create(match=view.match, week=week, data=form.cleaned_data, by=request.user)
+        log, created = meeting_log_create(match=match, week=week, data=form.cleaned_data, by=request.user)
         if created:
             messages.success(request, _("Week %(number)s is logged. Thank you!") % {"number": number})
         else:
             messages.info(request, _("This week was logged already; nothing was changed."))
         return redirect(log)
-    return render(request, "meetings/log_form.html", {"form": form, "pair": view, "number": number, "week": week})
+    return render(
+        request, "meetings/log_form.html", {"form": form, "match_id": match.pk, "number": number, "week": week}
+    )
 
 
 def _mentor_log(request, log_id: int) -> MeetingLog:
@@ -102,7 +106,11 @@ def log_edit(request, log_id: int):
             messages.success(request, _("Your changes are saved."))
         return redirect(log)
     number = period.week_number(log.week)
-    return render(request, "meetings/log_form.html", {"form": form, "log": log, "number": number, "week": log.week})
+    return render(
+        request,
+        "meetings/log_form.html",
+        {"form": form, "log": log, "match_id": log.match_id, "number": number, "week": log.week},
+    )
 
 
 @require_POST

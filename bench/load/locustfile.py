@@ -91,6 +91,10 @@ class Person(FastHttpUser):
     relogin_share = 0.2
 
     def on_start(self) -> None:
+        # Locust starts each second's people (the spawn rate) in one batch, so their first requests would all leave
+        # in the same millisecond; people arriving at 20 a second come one after another. Each waits a random part
+        # of a second before the first request.
+        time.sleep(random.uniform(0, 1))
         self.account = next_account(self.kind)
         self.address = self.account["address"]
         self.set_session(self.account["session"])
