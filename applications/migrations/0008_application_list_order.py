@@ -2,6 +2,8 @@
 
 from django.db import migrations, models
 
+import applications.models
+
 
 class Migration(migrations.Migration):
     dependencies = [
@@ -11,7 +13,8 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddIndex(
             model_name="application",
-            index=models.Index(
+            # NULLS LAST on PostgreSQL; SQLite refuses it in an index (applications.models.SqliteSafeIndex).
+            index=applications.models.SqliteSafeIndex(
                 models.OrderBy(models.F("submitted_at"), descending=True, nulls_last=True),
                 models.OrderBy(models.F("id"), descending=True),
                 name="application_list_order",
