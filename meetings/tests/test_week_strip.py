@@ -2,7 +2,6 @@
 loop wrote, kept here as the reference."""
 
 import datetime as dt
-import re
 
 import pytest
 from django.template import Context, Template
@@ -13,6 +12,7 @@ from matching.models import Match
 from meetings.models import PairPause, ReminderPause
 from meetings.periods import WeekState
 from meetings.selectors import pair_views, pairs_with_weeks
+from mentorship.tests.markup import normal
 
 from .factories import PERIOD_START, MeetingLogFactory, pair
 
@@ -35,10 +35,6 @@ def week(number: int) -> dt.date:
 
 def strip_of(match: Match, today: dt.date):
     return pair_views(pairs_with_weeks(Match.objects.filter(pk=match.pk)), today_for=lambda _match: today)[0]
-
-
-def normal(html: str) -> str:
-    return re.sub(r"\s*([<>])\s*", r"\1", re.sub(r"\s+", " ", html)).strip()
 
 
 @pytest.mark.parametrize("language", ["en", "fr"])

@@ -1,12 +1,12 @@
 """The application form's radio buttons and checkboxes are written by our tag, in crispy-bootstrap5's markup."""
 
-import re
-
 import pytest
 from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
 from django import forms
 from django.conf import settings as project_settings
 from django.template.loader import get_template
+
+from .markup import normal
 
 
 class Choices(forms.Form):
@@ -24,10 +24,8 @@ class Choices(forms.Form):
 
 
 def rendered(form) -> list[str]:
-    """Each field's HTML, with whitespace runs as one space and none beside a tag (where a browser shows none)."""
-    return [
-        re.sub(r"\s*([<>])\s*", r"\1", re.sub(r"\s+", " ", str(as_crispy_field(form[name])))) for name in form.fields
-    ]
+    """Each field's HTML, whitespace made comparable."""
+    return [normal(as_crispy_field(form[name])) for name in form.fields]
 
 
 def crispy_original(form, settings) -> list[str]:

@@ -2,7 +2,6 @@
 lays them out, for every kind of field, empty, filled and in error, alone and in a whole form."""
 
 import datetime as dt
-import re
 
 import pytest
 from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field, as_crispy_form
@@ -13,6 +12,8 @@ from django.utils import translation
 
 from applications.forms import SelfIdentificationForm
 from meetings.forms import MeetingLogForm
+
+from .markup import normal
 
 pytestmark = pytest.mark.django_db
 
@@ -32,10 +33,6 @@ class EveryKind(forms.Form):
     agree = forms.BooleanField(label="I agree")  # crispy's own template: a single checkbox
     token = forms.CharField(widget=forms.HiddenInput, required=False)
     unlabelled = forms.CharField(label="", required=False)
-
-
-def normal(html: str) -> str:
-    return re.sub(r"\s*([<>])\s*", r"\1", re.sub(r"\s+", " ", str(html))).strip()
 
 
 def both(render, settings) -> tuple[str, str]:
