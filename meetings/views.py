@@ -45,7 +45,7 @@ def pair(request, match_id: int):
     return render(
         request,
         "meetings/pair.html",
-        {"pair": view, "is_mentor": is_mentor, "responses": MenteeResponse, "response_form": MenteeResponseForm()},
+        {"pair": view, "is_mentor": is_mentor},
     )
 
 

@@ -1,6 +1,10 @@
 """Content that staff write in both languages (program names, questions...) is stored as pairs of
 fields, ``name_en`` and ``name_fr``; ``Localized`` reads the one of the active language."""
 
+import datetime as dt
+from functools import lru_cache
+
+from django.utils.formats import date_format
 from django.utils.translation import get_language
 
 LANGUAGE_CODES = ("en", "fr")
@@ -22,3 +26,16 @@ class Localized:
         if instance is None:
             return self
         return getattr(instance, f"{self.base}_{active_language()}", "") or getattr(instance, f"{self.base}_en")
+
+
+def long_day(value: dt.date) -> str:
+    """``value`` as ``{{ value|date:"DATE_FORMAT" }}`` writes it in the active language ("March 1, 2027",
+    "1 mars 2027")."""
+    return _long_day(value, get_language())
+
+
+@lru_cache(maxsize=4096)
+def _long_day(value: dt.date, language: str | None) -> str:
+    # A pair's page writes some ninety days (its week strip, its history), each through Django's date
+    # formatting, a tenth of the page's time (bench/profile_pages.py); a day is written the same way every time.
+    return date_format(value, "DATE_FORMAT")

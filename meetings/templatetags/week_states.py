@@ -6,13 +6,12 @@ written by ``week_cells``: the template loop over 40 weeks was still a tenth of 
 """
 
 from django import template
-from django.utils.dateformat import format as date_format
-from django.utils.formats import get_format
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from meetings.periods import WeekState
+from mentorship.i18n import long_day
 
 register = template.Library()
 
@@ -40,7 +39,6 @@ def week_cells(pair) -> str:
     """One ``<li>`` per week of ``pair`` (a ``PairView``): its state as a class and in words, its Monday as the
     title, and ``aria-current`` on this week."""
     current = pair.current.number if pair.current else None
-    day_format = get_format("DATE_FORMAT")
     return format_html_join(
         "\n",
         '<li class="week week-{}" title="{}"{}><span class="week-number">{}</span>'
@@ -48,7 +46,7 @@ def week_cells(pair) -> str:
         (
             (
                 week.state,
-                date_format(week.monday, day_format),
+                long_day(week.monday),
                 CURRENT if week.number == current else "",
                 week.number,
                 WORDS[week.state],

@@ -1,0 +1,137 @@
+"""The history cards of a pair's page: one card per meeting log, newest first.
+
+Written here rather than by a template loop: a pair has a card for each week it logged (12 in a three-month
+period, more when staff extend it), and the loop with its translated sentences was half of the pair page's time
+(bench/profile_pages.py). The markup and the sentences (the same message ids) are the template's, kept as the
+reference in meetings/tests/test_pair_history.py.
+"""
+
+from django import template
+from django.middleware.csrf import get_token
+from django.template.defaultfilters import linebreaksbr
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import conditional_escape, format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext, ngettext
+
+from meetings.models import MenteeResponse
+from mentorship.i18n import long_day
+
+register = template.Library()
+
+
+def _sentence(message: str, **values) -> SafeString:
+    """A translated sentence with its values escaped, as ``{% blocktranslate %}`` writes it."""
+    escaped = {name: conditional_escape(value) for name, value in values.items()}
+    return mark_safe(message % escaped)  # noqa: S308 (the translation is ours; every value is escaped)
+
+
+def _day(value) -> str:
+    return long_day(value) if value else ""
+
+
+def _heading(log) -> SafeString:
+    week = _sentence(gettext("Week of %(day)s"), day=_day(log.week))
+    if not log.met:
+        return format_html("{}: {}", week, gettext("did not meet"))
+    met = _sentence(
+        ngettext(
+            "met on %(day)s, %(minutes)s minute, %(format)s",
+            "met on %(day)s, %(minutes)s minutes, %(format)s",
+            log.duration_minutes or 0,
+        ),
+        day=_day(log.met_on),
+        minutes="" if log.duration_minutes is None else log.duration_minutes,
+        format=log.get_format_display().lower(),
+    )
+    return format_html("{}: {}", week, met)
+
+
+def _answer(request, log, is_mentor: bool) -> list[SafeString]:
+    """The mentee's answer to a log of a meeting: its badge, or the form for the mentee to give it."""
+    parts = []
+    if log.mentee_response == MenteeResponse.CONFIRMED:
+        parts.append(
+            format_html(
+                '<p class="mb-0"><span class="badge text-bg-success">{}</span></p>', gettext("Confirmed by the mentee")
+            )
+        )
+    elif log.mentee_response == MenteeResponse.DISPUTED:
+        parts.append(
+            format_html(
+                '<p class="mb-0"><span class="badge text-bg-warning">{}</span></p>',
+                gettext("The mentee says it did not happen"),
+            )
+        )
+    elif is_mentor:
+        parts.append(
+            format_html('<p class="mb-0 text-body-secondary">{}</p>', gettext("Waiting for your mentee to confirm."))
+        )
+    if not is_mentor and not log.mentee_response:
+        parts.append(
+            format_html(
+                '<form method="post" action="{}" class="mt-2 d-flex flex-wrap gap-2 align-items-end">'
+                '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
+                '<div><label class="form-label small" for="comment-{}">{}</label>'
+                '<input class="form-control form-control-sm" id="comment-{}" name="comment" maxlength="500"></div>'
+                '<button type="submit" name="response" value="{}" class="btn btn-success btn-sm">{}</button>'
+                '<button type="submit" name="response" value="{}" class="btn btn-outline-danger btn-sm">{}</button>'
+                "</form>",
+                reverse("meetings:log_respond", args=[log.pk]),
+                get_token(request),
+                log.pk,
+                gettext("Comment for the staff (optional)"),
+                log.pk,
+                MenteeResponse.CONFIRMED,
+                gettext("Yes, we met"),
+                MenteeResponse.DISPUTED,
+                gettext("This did not happen"),
+            )
+        )
+    return parts
+
+
+def _card(request, log, is_mentor: bool, now) -> SafeString:
+    parts = [format_html('<h3 class="h6">{}</h3>', _heading(log))]
+    topics = list(log.topics.all()) if log.met else []
+    if topics:
+        names = format_html_join(", ", "{}", ((topic.name,) for topic in topics))
+        parts.append(format_html('<p class="mb-1">{} {}</p>', gettext("Topics:"), names))
+    if log.shared_notes:
+        parts.append(format_html('<p class="mb-1">{}</p>', linebreaksbr(log.shared_notes)))
+    if not log.met:
+        parts.append(format_html('<p class="mb-1">{}</p>', linebreaksbr(log.not_met_reason)))
+    if is_mentor and log.private_note:
+        parts.append(
+            format_html(
+                '<p class="mb-1 text-body-secondary"><strong>{}</strong> {}</p>',
+                gettext("Private note for staff:"),
+                linebreaksbr(log.private_note),
+            )
+        )
+    if log.met:
+        parts.extend(_answer(request, log, is_mentor))
+    if is_mentor and log.editable(now):
+        parts.append(
+            format_html(
+                '<p class="mb-0 mt-2"><a href="{}">{}</a></p>',
+                reverse("meetings:log_edit", args=[log.pk]),
+                gettext("Change this log"),
+            )
+        )
+    return format_html(
+        '<article class="card mb-2 meeting-log" id="log-{}"><div class="card-body">{}</div></article>',
+        log.pk,
+        format_html_join("", "{}", ((part,) for part in parts)),
+    )
+
+
+@register.simple_tag(takes_context=True)
+def history_cards(context, pair, is_mentor: bool) -> SafeString:
+    """The cards of ``pair``'s logs (a ``PairView``) as its mentor (``is_mentor``) or mentee sees them."""
+    logs = pair.logs
+    if not logs:
+        return format_html('<p class="text-body-secondary">{}</p>', gettext("No meeting logged yet."))
+    now = timezone.now()
+    return format_html_join("\n", "{}", ((_card(context.request, log, is_mentor, now),) for log in logs))
