@@ -113,7 +113,7 @@ def main() -> None:
                     cursor.execute(f"EXPLAIN (ANALYZE, SUMMARY) {sql}", params)
                     plan = [row[0] for row in cursor.fetchall()]
                     timing = " ".join(line.strip() for line in plan if line.startswith(("Planning", "Execution")))
-                    print(f"{seconds * 1000:.2f} ms ({timing})", sql[:300])
+                    print(f"{seconds * 1000:.2f} ms ({timing})", sql[: int(os.environ.get("SQL_CHARS", "300"))])
 
 
 if __name__ == "__main__":

@@ -47,7 +47,7 @@ def meeting_log_create(*, match: Match, week: dt.date, data: dict, by: User) -> 
             log.save()
             log.topics.set(topics)
     except IntegrityError:
-        existing = MeetingLog.objects.filter(match=match, week=week).first()
+        existing = MeetingLog.objects.filter(match=match, week=week).order_by("pk").first()
         if existing is None:  # a broken rule, not a race: the form should have said so
             raise
         return existing, False

@@ -66,7 +66,8 @@ def log_week(request, match_id: int, number: int):
             _("Week %(number)s has not begun: it starts on %(day)s.") % {"number": number, "day": date_format(week)},
         )
         return redirect("meetings:pair", match_id)
-    existing = MeetingLog.objects.filter(match=match, week=week).values_list("pk", flat=True).first()
+    # (ordered by pk: the model's ordering would join five tables for the one row a pair and week can have)
+    existing = MeetingLog.objects.filter(match=match, week=week).order_by("pk").values_list("pk", flat=True).first()
     if existing:
         messages.info(request, _("This week is logged already; here it is to change."))
         return redirect("meetings:log_edit", existing)
