@@ -108,6 +108,8 @@ def main() -> None:
             stats = pstats.Stats(profile).sort_stats("cumulative")
             stats.print_stats(45)
             stats.sort_stats("tottime").print_stats(25)
+            if os.environ.get("CALLERS"):
+                stats.print_callers(os.environ["CALLERS"])
             with connection.cursor() as cursor:
                 for seconds, sql, params in captured:
                     cursor.execute(f"EXPLAIN (ANALYZE, SUMMARY) {sql}", params)
