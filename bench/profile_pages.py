@@ -64,6 +64,7 @@ def main() -> None:
     }
     pages = {
         "bare": ("/bench/bare/", None),
+        "chrome": ("/bench/chrome/", "mentor"),
         "home": ("/", "mentor"),
         "login_page": ("/accounts/login/", None),
         "mentor_home": ("/mentoring/", "mentor"),
@@ -110,6 +111,8 @@ def main() -> None:
             stats.sort_stats("tottime").print_stats(25)
             if os.environ.get("CALLERS"):
                 stats.print_callers(os.environ["CALLERS"])
+            if os.environ.get("CALLEES"):
+                stats.print_callees(os.environ["CALLEES"])
             with connection.cursor() as cursor:
                 for seconds, sql, params in captured:
                     cursor.execute(f"EXPLAIN (ANALYZE, SUMMARY) {sql}", params)

@@ -5,6 +5,8 @@ import datetime as dt
 from functools import lru_cache
 
 from django.utils.formats import date_format
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 LANGUAGE_CODES = ("en", "fr")
@@ -39,3 +41,10 @@ def _long_day(value: dt.date, language: str | None) -> str:
     # A pair's page writes some ninety days (its week strip, its history), each through Django's date
     # formatting, a tenth of the page's time (bench/profile_pages.py); a day is written the same way every time.
     return date_format(value, "DATE_FORMAT")
+
+
+def sentence(message: str, **values) -> SafeString:
+    """A translated ``message`` with its ``%(name)s`` values escaped, as ``{% blocktranslate %}`` writes it, for
+    markup written by Python (the template tags that stand in for template loops)."""
+    escaped = {name: conditional_escape(value) for name, value in values.items()}
+    return mark_safe(message % escaped)  # noqa: S308 (the translation is ours; every value is escaped)

@@ -11,20 +11,14 @@ from django.middleware.csrf import get_token
 from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import conditional_escape, format_html, format_html_join
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext, ngettext
 
 from meetings.models import MenteeResponse
-from mentorship.i18n import long_day
+from mentorship.i18n import long_day, sentence
 
 register = template.Library()
-
-
-def _sentence(message: str, **values) -> SafeString:
-    """A translated sentence with its values escaped, as ``{% blocktranslate %}`` writes it."""
-    escaped = {name: conditional_escape(value) for name, value in values.items()}
-    return mark_safe(message % escaped)  # noqa: S308 (the translation is ours; every value is escaped)
 
 
 def _day(value) -> str:
@@ -32,10 +26,10 @@ def _day(value) -> str:
 
 
 def _heading(log) -> SafeString:
-    week = _sentence(gettext("Week of %(day)s"), day=_day(log.week))
+    week = sentence(gettext("Week of %(day)s"), day=_day(log.week))
     if not log.met:
         return format_html("{}: {}", week, gettext("did not meet"))
-    met = _sentence(
+    met = sentence(
         ngettext(
             "met on %(day)s, %(minutes)s minute, %(format)s",
             "met on %(day)s, %(minutes)s minutes, %(format)s",
