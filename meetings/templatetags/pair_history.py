@@ -12,13 +12,16 @@ from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext
 
 from meetings.models import MenteeResponse
 from mentorship.i18n import long_day, sentence
+from mentorship.kept_markup import Kept, digest
 
 register = template.Library()
+
+CARDS = Kept(4096)  # some 600 bytes a card: a few MB per process at most
 
 
 def _day(value) -> str:
@@ -121,6 +124,34 @@ def _card(request, log, is_mentor: bool, now) -> SafeString:
     )
 
 
+def _card_key(log, is_mentor: bool, now) -> str:
+    """A digest of everything a card shows, as this person sees it now."""
+    return digest(
+        log.pk,
+        log.week,
+        log.met,
+        log.met_on,
+        log.duration_minutes,
+        log.format,
+        log.shared_notes,
+        log.not_met_reason,
+        is_mentor and log.private_note,
+        log.mentee_response,
+        is_mentor and log.editable(now),
+        is_mentor,
+        [topic.name for topic in log.topics.all()],
+    )
+
+
+def _kept_card(request, log, is_mentor: bool, now) -> SafeString:
+    """A card, kept once drawn (a pair's history grows by one card a week; every other card is drawn again at
+    each visit otherwise), but for a card with the mentee's form, whose token is the request's own."""
+    if not is_mentor and log.met and not log.mentee_response:
+        return _card(request, log, is_mentor, now)
+    html = CARDS.get_or_draw(_card_key(log, is_mentor, now), lambda: _card(request, log, is_mentor, now))
+    return mark_safe(html)  # noqa: S308 (drawn by _card, every value escaped)
+
+
 @register.simple_tag(takes_context=True)
 def history_cards(context, pair, is_mentor: bool) -> SafeString:
     """The cards of ``pair``'s logs (a ``PairView``) as its mentor (``is_mentor``) or mentee sees them."""
@@ -128,4 +159,4 @@ def history_cards(context, pair, is_mentor: bool) -> SafeString:
     if not logs:
         return format_html('<p class="text-body-secondary">{}</p>', gettext("No meeting logged yet."))
     now = timezone.now()
-    return format_html_join("\n", "{}", ((_card(context.request, log, is_mentor, now),) for log in logs))
+    return format_html_join("\n", "{}", ((_kept_card(context.request, log, is_mentor, now),) for log in logs))

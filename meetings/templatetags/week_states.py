@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from meetings.periods import WeekState
 from mentorship.i18n import long_day
+from mentorship.kept_markup import Kept, digest
 
 register = template.Library()
 
@@ -32,25 +33,26 @@ def state_words(week) -> str:
 
 
 CURRENT = mark_safe(' aria-current="date"')
+STRIPS = Kept(1024)  # some 4 kB a strip of 12 weeks
 
 
 @register.simple_tag
 def week_cells(pair) -> str:
     """One ``<li>`` per week of ``pair`` (a ``PairView``): its state as a class and in words, its Monday as the
-    title, and ``aria-current`` on this week."""
+    title, and ``aria-current`` on this week. Kept once drawn: the same weeks in the same states are the same cells
+    (a person's home page draws a strip for each of their pairs at each visit)."""
     current = pair.current.number if pair.current else None
+    weeks = [(week.state, week.monday, week.number) for week in pair.weeks]
+    return mark_safe(STRIPS.get_or_draw(digest(current, weeks), lambda: _cells(weeks, current)))  # noqa: S308 (drawn by _cells)
+
+
+def _cells(weeks, current) -> str:
     return format_html_join(
         "\n",
         '<li class="week week-{}" title="{}"{}><span class="week-number">{}</span>'
         '<span class="week-state">{}</span></li>',
         (
-            (
-                week.state,
-                long_day(week.monday),
-                CURRENT if week.number == current else "",
-                week.number,
-                WORDS[week.state],
-            )
-            for week in pair.weeks
+            (state, long_day(monday), CURRENT if number == current else "", number, WORDS[state])
+            for state, monday, number in weeks
         ),
     )

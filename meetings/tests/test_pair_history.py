@@ -5,6 +5,7 @@ import datetime as dt
 import re
 
 import pytest
+import time_machine
 from django.template import RequestContext, Template
 from django.test import RequestFactory
 from django.utils import timezone, translation
@@ -12,6 +13,7 @@ from django.utils import timezone, translation
 from matching.models import Match
 from meetings.models import MeetingLog, MenteeResponse, Topic
 from meetings.selectors import pair_views, pairs_with_weeks
+from meetings.templatetags.pair_history import CARDS
 from mentorship.tests.markup import normal
 
 from .factories import PERIOD_START, MeetingLogFactory, pair
@@ -114,3 +116,31 @@ def test_no_log_yet_says_so():
     assert render(OURS, match, True) == render(THE_LOOP, match, True)
     assert "No meeting logged yet." in render(OURS, match, True)
     assert not MeetingLog.objects.exists()
+
+
+def test_a_kept_card_never_shows_an_old_state_of_its_log():
+    CARDS.clear()
+    match = pair()
+    log = MeetingLogFactory(match=match, week=week(1), shared_notes="First notes")
+    topic = Topic.objects.create(name_en="Networking", name_fr="Réseautage")
+    seen = [render(OURS, match, True)]
+
+    MeetingLog.objects.filter(pk=log.pk).update(shared_notes="Better notes")
+    seen.append(render(OURS, match, True))
+    MeetingLog.objects.filter(pk=log.pk).update(mentee_response=MenteeResponse.CONFIRMED)
+    seen.append(render(OURS, match, True))
+    log.topics.set([topic])
+    seen.append(render(OURS, match, True))
+    with translation.override("fr"):
+        seen.append(render(OURS, match, True))
+    with time_machine.travel(timezone.now() + dt.timedelta(days=30)):
+        seen.append(render(OURS, match, True))
+    first, notes, confirmed, topics, french, later = seen
+
+    assert "First notes" in first and "Change this log" in first
+    assert "Better notes" in notes and "Waiting for your mentee to confirm." in notes
+    assert "Confirmed by the mentee" in confirmed and "Networking" not in confirmed
+    assert "Networking" in topics
+    assert "Réseautage" in french
+    assert "Change this log" not in later  # a log can be changed for 14 days
+    assert topics == render(THE_LOOP, match, True)

@@ -12,6 +12,7 @@ from matching.models import Match
 from meetings.models import PairPause, ReminderPause
 from meetings.periods import WeekState
 from meetings.selectors import pair_views, pairs_with_weeks
+from meetings.templatetags.week_states import STRIPS
 from mentorship.tests.markup import normal
 
 from .factories import PERIOD_START, MeetingLogFactory, pair
@@ -65,3 +66,18 @@ def test_this_week_is_marked_and_every_state_is_in_words():
     assert html.count('aria-current="date"') == 1
     assert 'aria-current="date"><span class="week-number">3</span>' in html
     assert '<span class="week-state">Met</span>' in html
+
+
+def test_a_kept_strip_follows_the_weeks_states():
+    STRIPS.clear()
+    match = pair()
+    today = week(3) + dt.timedelta(days=1)
+    before = render_to_string("meetings/includes/week_strip.html", {"pair": strip_of(match, today)})
+    MeetingLogFactory(match=match, week=week(2))
+    after = render_to_string("meetings/includes/week_strip.html", {"pair": strip_of(match, today)})
+    with translation.override("fr"):
+        french = render_to_string("meetings/includes/week_strip.html", {"pair": strip_of(match, today)})
+
+    assert '<li class="week week-missing" title="March 8, 2027">' in before
+    assert '<li class="week week-logged" title="March 8, 2027">' in after
+    assert 'title="8 mars 2027"' in french

@@ -15,45 +15,16 @@ shows is passed after the form and joins the key: ``{% blank_form form role %}``
 
 from __future__ import annotations
 
-import hashlib
 import itertools
-import threading
-from collections import OrderedDict
 
 from django import template
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language
+
+from mentorship.kept_markup import Kept, digest
 
 register = template.Library()
 
 MAX_KEPT = 256  # a blank form's markup is some 30 kB: a few MB per process at most
-
-
-class Kept:
-    """A small least-recently-used store of markup, safe to share between a process's threads."""
-
-    def __init__(self, size: int):
-        self.size, self.entries, self.lock = size, OrderedDict(), threading.Lock()
-
-    def get(self, key: str) -> str | None:
-        with self.lock:
-            html = self.entries.get(key)
-            if html is not None:
-                self.entries.move_to_end(key)
-            return html
-
-    def put(self, key: str, html: str) -> None:
-        with self.lock:
-            self.entries[key] = html
-            self.entries.move_to_end(key)
-            while len(self.entries) > self.size:
-                self.entries.popitem(last=False)
-
-    def clear(self) -> None:
-        with self.lock:
-            self.entries.clear()
-
-
 KEPT = Kept(MAX_KEPT)
 BLOCKS = itertools.count()
 
@@ -82,7 +53,6 @@ def blank_form_key(form, *extra) -> str:
     if form.is_bound:
         return ""
     parts = [
-        get_language(),
         type(form),
         form.prefix,
         form.auto_id,
@@ -109,7 +79,7 @@ def blank_form_key(form, *extra) -> str:
                 _widget(field.widget),
             )
         )
-    return hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
+    return digest(parts)
 
 
 class BlankFormNode(template.Node):
@@ -122,11 +92,7 @@ class BlankFormNode(template.Node):
         key = blank_form_key(form, self.block, *(value.resolve(context) for value in self.extra))
         if not key:
             return self.nodelist.render(context)
-        html = KEPT.get(key)
-        if html is None:
-            html = self.nodelist.render(context)
-            KEPT.put(key, html)
-        return mark_safe(html)  # noqa: S308 (the block's own rendering, autoescaped as any template)
+        return mark_safe(KEPT.get_or_draw(key, lambda: self.nodelist.render(context)))  # noqa: S308 (the block's own rendering, autoescaped as any template)
 
 
 @register.tag
