@@ -52,18 +52,25 @@ class TimeZoneField(forms.ChoiceField):
         kwargs.setdefault("initial", DEFAULT_TIME_ZONE)
         kwargs.setdefault("help_text", _("Reminders and meeting times use it."))
         super().__init__(choices=[(name, name) for name in sorted(time_zone_names())], **kwargs)
+        self._zones = self._choices
         if detect:
             self.widget.attrs["data-detect-time-zone"] = "true"
 
+    @property
+    def fixed_choices(self) -> str | None:
+        """Names the choices while they are the zones (the same for the life of the process), so that a blank form's
+        markup is looked up without reading the ~490 of them (mentorship/templatetags/blank_forms.py)."""
+        return "IANA time zones" if self._choices is self._zones else None
+
     def __deepcopy__(self, memo):
-        """Each form gets a copy of its fields; the ~600 zones are a list nobody changes, so the copy shares it
+        """Each form gets a copy of its fields; the ~490 zones are a list nobody changes, so the copy shares it
         instead of copying every pair (a fifth of the application form's set-up time)."""
         choices, self._choices, self.widget._choices = self._choices, [], []
         try:
             result = super().__deepcopy__(memo)
         finally:
             self._choices = self.widget._choices = choices
-        # Set under the properties: their setters would normalise the ~600 pairs again, once for the field and
+        # Set under the properties: their setters would normalise the ~490 pairs again, once for the field and
         # once for its widget (a fifth of the application form's time; bench/profile_pages.py).
         result._choices = result.widget._choices = choices
         return result

@@ -43,8 +43,11 @@ def _widget(widget) -> tuple:
     )
 
 
-def _choices(field) -> tuple:
-    # Model choices read their rows here (the query the drawing would have made) with their labels as shown.
+def _choices(field) -> tuple | str:
+    # A field whose choices never change in a process names them (``fixed_choices``: the ~490 time zones). Model
+    # choices read their rows here (the query the drawing would have made) with their labels as shown.
+    if getattr(field, "fixed_choices", None):
+        return field.fixed_choices
     return tuple((str(value), str(label)) for value, label in field.choices) if hasattr(field, "choices") else ()
 
 
