@@ -7,7 +7,6 @@ reference in meetings/tests/test_pair_history.py.
 """
 
 from django import template
-from django.middleware.csrf import get_token
 from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +17,7 @@ from django.utils.translation import gettext, ngettext
 from meetings.models import MenteeResponse
 from mentorship.i18n import long_day, sentence
 from mentorship.kept_markup import Kept, digest
+from mentorship.markup import csrf_input
 
 register = template.Library()
 
@@ -45,7 +45,7 @@ def _heading(log) -> SafeString:
     return format_html("{}: {}", week, met)
 
 
-def _answer(request, log, is_mentor: bool) -> list[SafeString]:
+def _answer(context, log, is_mentor: bool) -> list[SafeString]:
     """The mentee's answer to a log of a meeting: its badge, or the form for the mentee to give it."""
     parts = []
     if log.mentee_response == MenteeResponse.CONFIRMED:
@@ -68,15 +68,14 @@ def _answer(request, log, is_mentor: bool) -> list[SafeString]:
     if not is_mentor and not log.mentee_response:
         parts.append(
             format_html(
-                '<form method="post" action="{}" class="mt-2 d-flex flex-wrap gap-2 align-items-end">'
-                '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
+                '<form method="post" action="{}" class="mt-2 d-flex flex-wrap gap-2 align-items-end">{}'
                 '<div><label class="form-label small" for="comment-{}">{}</label>'
                 '<input class="form-control form-control-sm" id="comment-{}" name="comment" maxlength="500"></div>'
                 '<button type="submit" name="response" value="{}" class="btn btn-success btn-sm">{}</button>'
                 '<button type="submit" name="response" value="{}" class="btn btn-outline-danger btn-sm">{}</button>'
                 "</form>",
                 reverse("meetings:log_respond", args=[log.pk]),
-                get_token(request),
+                csrf_input(context),
                 log.pk,
                 gettext("Comment for the staff (optional)"),
                 log.pk,
@@ -89,7 +88,7 @@ def _answer(request, log, is_mentor: bool) -> list[SafeString]:
     return parts
 
 
-def _card(request, log, is_mentor: bool, now) -> SafeString:
+def _card(context, log, is_mentor: bool, now) -> SafeString:
     parts = [format_html('<h3 class="h6">{}</h3>', _heading(log))]
     topics = list(log.topics.all()) if log.met else []
     if topics:
@@ -108,7 +107,7 @@ def _card(request, log, is_mentor: bool, now) -> SafeString:
             )
         )
     if log.met:
-        parts.extend(_answer(request, log, is_mentor))
+        parts.extend(_answer(context, log, is_mentor))
     if is_mentor and log.editable(now):
         parts.append(
             format_html(
@@ -143,12 +142,12 @@ def _card_key(log, is_mentor: bool, now) -> str:
     )
 
 
-def _kept_card(request, log, is_mentor: bool, now) -> SafeString:
+def _kept_card(context, log, is_mentor: bool, now) -> SafeString:
     """A card, kept once drawn (a pair's history grows by one card a week; every other card is drawn again at
     each visit otherwise), but for a card with the mentee's form, whose token is the request's own."""
     if not is_mentor and log.met and not log.mentee_response:
-        return _card(request, log, is_mentor, now)
-    html = CARDS.get_or_draw(_card_key(log, is_mentor, now), lambda: _card(request, log, is_mentor, now))
+        return _card(context, log, is_mentor, now)
+    html = CARDS.get_or_draw(_card_key(log, is_mentor, now), lambda: _card(context, log, is_mentor, now))
     return mark_safe(html)  # noqa: S308 (drawn by _card, every value escaped)
 
 
@@ -159,4 +158,4 @@ def history_cards(context, pair, is_mentor: bool) -> SafeString:
     if not logs:
         return format_html('<p class="text-body-secondary">{}</p>', gettext("No meeting logged yet."))
     now = timezone.now()
-    return format_html_join("\n", "{}", ((_kept_card(context.request, log, is_mentor, now),) for log in logs))
+    return format_html_join("\n", "{}", ((_kept_card(context, log, is_mentor, now),) for log in logs))
