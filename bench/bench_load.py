@@ -153,8 +153,9 @@ RECOVERY_LIMIT = 10.0  # seconds; the issue's target, and the outage window's ta
 REMINDER_TIMEOUT = 90.0  # seconds after the mixed run for every owed reminder to arrive
 
 SATURATE_USERS = 12
-PHASE_SECONDS = 5.0
-PHASE_WARMUP = 1.0
+# Each flow for 8 s, counted after the first 2 s: 4-second windows varied by a tenth from run to run for one page.
+PHASE_SECONDS = 8.0
+PHASE_WARMUP = 2.0
 # (name, kind of account signed in: None for anonymous) measured in the saturation phase, in this order. The bare
 # view, the ceiling every page is compared with, is measured first, in the middle and last, and its median taken:
 # a single 4-second window of it varied by a third from run to run.
