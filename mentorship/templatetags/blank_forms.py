@@ -18,6 +18,7 @@ from __future__ import annotations
 import itertools
 
 from django import template
+from django.db.models import Model, QuerySet
 from django.utils.safestring import SafeString, mark_safe
 
 from mentorship.kept_markup import Kept, digest
@@ -51,6 +52,16 @@ def _choices(field) -> tuple | str:
     return tuple((str(value), str(label)) for value, label in field.choices) if hasattr(field, "choices") else ()
 
 
+def _value(value):
+    """An initial value as the key holds it: rows by their model and key (their ``repr`` names only the row, and
+    two rows of the same name would be checked the same), lists and query sets item by item."""
+    if isinstance(value, Model):
+        return (type(value), value.pk)
+    if isinstance(value, (list, tuple, set, frozenset, QuerySet)):
+        return (type(value), [_value(item) for item in value])
+    return value
+
+
 def blank_form_key(form, *extra) -> str:
     """A digest of everything a blank form's markup is drawn from, or "" if the form is bound."""
     if form.is_bound:
@@ -77,7 +88,7 @@ def blank_form_key(form, *extra) -> str:
                 field.show_hidden_initial,
                 field.label_suffix,
                 field.widget_attrs(field.widget),
-                form.get_initial_for_field(field, name),
+                _value(form.get_initial_for_field(field, name)),
                 _choices(field),
                 _widget(field.widget),
             )

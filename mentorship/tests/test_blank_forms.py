@@ -11,6 +11,7 @@ from applications.models import Question, Tag
 from applications.tests.factories import QuestionFactory, TagFactory
 from cohorts.models import Role
 from cohorts.tests.factories import CohortFactory
+from meetings.models import Topic
 from mentorship.templatetags.blank_forms import KEPT
 
 pytestmark = pytest.mark.django_db
@@ -100,3 +101,19 @@ def test_the_same_blank_form_is_drawn_once_and_a_filled_one_every_time():
     assert 'maxlength="20"' in first
     assert len(KEPT.entries) == 1  # the filled form was drawn, not kept
     assert 'value="xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"' in filled
+
+
+class Topics(forms.Form):
+    topics = forms.ModelMultipleChoiceField(queryset=Topic.objects.all(), widget=forms.CheckboxSelectMultiple)
+
+
+def test_two_rows_of_the_same_name_chosen_beforehand_are_told_apart():
+    old, new = Topic.objects.create(name_en="Networking"), Topic.objects.create(name_en="Networking")
+    block = Template("{% load blank_forms %}{% blank_form form %}{{ form.topics }}{% endblank_form %}")
+
+    with_old = block.render(Context({"form": Topics(initial={"topics": [old]})}))
+    with_new = block.render(Context({"form": Topics(initial={"topics": [new]})}))
+
+    assert f'value="{old.pk}" id="id_topics_0" checked' in with_old
+    assert f'value="{new.pk}" id="id_topics_1" checked' in with_new
+    assert f'value="{old.pk}" id="id_topics_0" checked' not in with_new
