@@ -32,9 +32,9 @@ def apply(request, slug: str, role: str):
     cohort = get_object_or_404(Cohort.objects.select_related("program"), slug=slug)
     if role not in Role.values:
         raise Http404
-    existing = Application.objects.of(request.user).filter(cohort=cohort, role=role).first()
-    if existing:
-        return redirect("applications:edit", pk=existing.pk)
+    existing = Application.objects.of(request.user).filter(cohort=cohort, role=role).values_list("pk", flat=True)
+    if existing := existing.first():
+        return redirect("applications:edit", pk=existing)
     if not cohort.is_accepting_applications():
         messages.error(request, _("Applications to this cohort are closed."))
         return redirect(cohort)

@@ -34,15 +34,16 @@ def mine(request, pk: int):
     event, participant = attendance.event, attendance.participant
     now = timezone.now()
     rounds = selectors.personal_schedule(event, participant, now)
+    before = now < event.begins_at
     context = {
         "event": event,
         "attendance": attendance,
-        "form": RsvpForm(instance=attendance),
+        "form": RsvpForm(instance=attendance) if before else None,  # the answer is asked before the event only
         "rounds": rounds,
         "seated": any(round.table for round in rounds),
         "under_way": event.current_round(now) is not None,
         "ratings_open": event.ratings_open(now),
-        "before": now < event.begins_at,
+        "before": before,
         "feedback": selectors.feedback_received(event, participant) if participant.role == Role.MENTEE else [],
     }
     return render(request, "events/mine.html", context)

@@ -11,7 +11,7 @@ from cohorts.models import Participant
 from matching.models import Match
 
 from .models import MeetingLog, PairPause, ReminderPause
-from .periods import Period, Week, at_risk, missing_run, week_start, week_states
+from .periods import Period, Week, WeekState, at_risk, missing_run, week_start, week_states
 
 # Staff may add up to this many weeks to a pair: the reminder task looks no further back than this.
 MAX_EXTRA_WEEKS = 26
@@ -106,6 +106,11 @@ class PairView:
     @property
     def at_risk(self) -> bool:
         return self.match.status == Match.Status.ACTIVE and not self.paused and at_risk(self.weeks)
+
+    @property
+    def unlogged(self) -> list[Week]:
+        """The weeks over and without a log, which the mentor may still log."""
+        return [week for week in self.weeks if week.state is WeekState.MISSING]
 
     @property
     def missing_weeks(self) -> int:
