@@ -20,7 +20,7 @@ def _my_attendance(request, pk: int) -> Attendance:
     """The signed-in person's invitation to this event; anyone else gets a 404."""
     attendance = (
         Attendance.objects.filter(event_id=pk, participant__user=request.user)
-        .select_related("event__cohort__program", "participant__user")
+        .select_related("event__cohort__program", "participant")
         .first()
     )
     if attendance is None:
