@@ -10,7 +10,7 @@ from django.utils import timezone
 from cohorts.models import Participant
 from matching.models import Match
 
-from .models import MeetingLog, PairPause, ReminderPause
+from .models import MeetingLog, PairPause, ReminderPause, Topic
 from .periods import Period, Week, WeekState, at_risk, missing_run, week_start, week_states
 
 # Staff may add up to this many weeks to a pair: the reminder task looks no further back than this.
@@ -32,6 +32,11 @@ def local_today(user, now: dt.datetime | None = None) -> dt.date:
     return timezone.localdate(now or timezone.now(), timezone=user.zone)
 
 
+# Each log's topics as a plain list (``log.topic_list``): prefetched into ``log.topics`` instead, Django makes a
+# manager and a query set for each log (a pair page has 25 logs; bench/profile_pages.py).
+TOPICS = Prefetch("topics", queryset=Topic.objects.all(), to_attr="topic_list")
+
+
 def pairs_with_weeks(queryset: QuerySet, *, topics: bool = True, people: bool = True) -> QuerySet:
     """The pairs with what their week strip needs (and their logs' topics), in a fixed number of queries.
 
@@ -49,7 +54,7 @@ def pairs_with_weeks(queryset: QuerySet, *, topics: bool = True, people: bool = 
     related = ["run__cohort__program", *(["mentee__user", "mentor__user"] if people else [])]
     return (
         queryset.select_related(*related)
-        .prefetch_related(Prefetch("logs", queryset=logs.prefetch_related("topics") if topics else logs))
+        .prefetch_related(Prefetch("logs", queryset=logs.prefetch_related(TOPICS) if topics else logs))
         .annotate(
             ever_paused=Exists(PairPause.objects.filter(match=OuterRef("pk"))),
             mentor_ever_paused=Exists(ReminderPause.objects.filter(user_id=OuterRef("mentor__user_id"))),

@@ -24,6 +24,12 @@ register = template.Library()
 CARDS = Kept(4096)  # some 600 bytes a card: a few MB per process at most
 
 
+def _topics(log) -> list:
+    """The log's topics, as ``pairs_with_weeks`` reads them (``topic_list``), else as the log has them."""
+    topics = getattr(log, "topic_list", None)
+    return list(log.topics.all()) if topics is None else topics
+
+
 def _day(value) -> str:
     return long_day(value) if value else ""
 
@@ -90,7 +96,7 @@ def _answer(context, log, is_mentor: bool) -> list[SafeString]:
 
 def _card(context, log, is_mentor: bool, now) -> SafeString:
     parts = [format_html('<h3 class="h6">{}</h3>', _heading(log))]
-    topics = list(log.topics.all()) if log.met else []
+    topics = _topics(log) if log.met else []
     if topics:
         names = format_html_join(", ", "{}", ((topic.name,) for topic in topics))
         parts.append(format_html('<p class="mb-1">{} {}</p>', gettext("Topics:"), names))
@@ -138,7 +144,7 @@ def _card_key(log, is_mentor: bool, now) -> str:
         log.mentee_response,
         is_mentor and log.editable(now),
         is_mentor,
-        [topic.name for topic in log.topics.all()],
+        [topic.name for topic in _topics(log)],
     )
 
 
