@@ -2,7 +2,7 @@
 
 import datetime as dt
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -194,6 +194,27 @@ def pairs_of(user, now: dt.datetime | None = None) -> list[PairView]:
     matches.sort(key=lambda match: match.status)
     today = local_today(user, now)
     return pair_views(matches, today_for=lambda match: today)
+
+
+@cache
+def _published_pairs_with_weeks() -> QuerySet:
+    """The published pairs with what a pair's page shows (``pairs_with_weeks``), as a query built once per process
+    and copied by each page: building it took half as long as compiling it (bench/profile_pages.py). Never
+    evaluated itself, so it holds no rows."""
+    published = Match.objects.filter(run__published_at__isnull=False).exclude(status=Match.Status.PROPOSED)
+    return pairs_with_weeks(published, people=False)
+
+
+def pair_page(user, match_id: int, today: dt.date) -> PairView | None:
+    """The pair ``match_id`` with its weeks, logs and topics, if ``user`` is its mentor or mentee; else None.
+
+    The pair is read by its key and the person's part in it checked on its two people, whom the page reads anyway:
+    asking the database for the person's pair instead made the query a third dearer to compile and plan."""
+    matches = list(_published_pairs_with_weeks().filter(pk=match_id).order_by())
+    if not matches:
+        return None
+    view = pair_views(matches, today_for=lambda _match: today)[0]
+    return view if user.pk in (view.match.mentor.user_id, view.match.mentee.user_id) else None
 
 
 def pair_for(user, match_id: int, *, as_mentor: bool = False) -> QuerySet:

@@ -13,7 +13,7 @@ from matching.models import Match
 from .forms import MeetingLogForm, MenteeResponseForm
 from .links import LinkError, read_log_link, read_pause_link
 from .models import MeetingLog, MenteeResponse
-from .selectors import local_today, pair_for, pair_views, pairs_of, pairs_with_weeks, period_of
+from .selectors import local_today, pair_for, pair_page, pairs_of, period_of
 from .services import MeetingError, meeting_log_create, meeting_log_respond, meeting_log_update, reminders_pause
 
 
@@ -31,11 +31,11 @@ def home(request):
 
 
 def _pair_view(request, match_id: int):
-    """The pair's weeks and its logs with their topics."""
-    pairs = pairs_with_weeks(pair_for(request.user, match_id), people=False)
-    match = get_object_or_404(pairs)
-    today = local_today(request.user)
-    return pair_views([match], today_for=lambda _match: today)[0]
+    """The pair's weeks and its logs with their topics; a 404 for anyone but its two people."""
+    view = pair_page(request.user, match_id, local_today(request.user))
+    if view is None:
+        raise Http404
+    return view
 
 
 @login_required
