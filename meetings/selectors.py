@@ -167,6 +167,15 @@ def pair_views(matches, *, today_for) -> list[PairView]:
     return views
 
 
+@cache
+def _published_pairs_with_weeks(*, topics: bool) -> QuerySet:
+    """The published pairs with what a person's pages show of them (``pairs_with_weeks``), as a query built once
+    per process and copied by each page: building it took half as long as compiling it (bench/profile_pages.py).
+    Never evaluated itself, so it holds no rows."""
+    published = Match.objects.filter(run__published_at__isnull=False).exclude(status=Match.Status.PROPOSED)
+    return pairs_with_weeks(published, topics=topics, people=False)
+
+
 def pairs_of(user, now: dt.datetime | None = None) -> list[PairView]:
     """The published pairs a person is in (as mentor or mentee), current ones first."""
     # The person's participations first (one small query), rather than ``Match.objects.for_user``: an OR across two
@@ -179,15 +188,8 @@ def pairs_of(user, now: dt.datetime | None = None) -> list[PairView]:
     # The pages listing a person's pairs show each one's weeks, not the topics of its logs. A person has a few
     # pairs: they are put in order here rather than by SQL over three joined tables (whose ordering cost more to
     # write and plan than the query took to run; bench/profile_pages.py).
-    matches = list(
-        pairs_with_weeks(
-            Match.objects.filter(Q(mentor_id__in=mine) | Q(mentee_id__in=mine), run__published_at__isnull=False)
-            .exclude(status=Match.Status.PROPOSED)
-            .order_by(),
-            topics=False,
-            people=False,
-        )
-    )
+    pairs = _published_pairs_with_weeks(topics=False).filter(Q(mentor_id__in=mine) | Q(mentee_id__in=mine))
+    matches = list(pairs.order_by())
     _read_people(matches)
     matches.sort(key=lambda match: match.mentee.user.preferred_name.casefold())
     matches.sort(key=lambda match: match.run.cohort.start_date, reverse=True)
@@ -196,21 +198,12 @@ def pairs_of(user, now: dt.datetime | None = None) -> list[PairView]:
     return pair_views(matches, today_for=lambda match: today)
 
 
-@cache
-def _published_pairs_with_weeks() -> QuerySet:
-    """The published pairs with what a pair's page shows (``pairs_with_weeks``), as a query built once per process
-    and copied by each page: building it took half as long as compiling it (bench/profile_pages.py). Never
-    evaluated itself, so it holds no rows."""
-    published = Match.objects.filter(run__published_at__isnull=False).exclude(status=Match.Status.PROPOSED)
-    return pairs_with_weeks(published, people=False)
-
-
 def pair_page(user, match_id: int, today: dt.date) -> PairView | None:
     """The pair ``match_id`` with its weeks, logs and topics, if ``user`` is its mentor or mentee; else None.
 
     The pair is read by its key and the person's part in it checked on its two people, whom the page reads anyway:
     asking the database for the person's pair instead made the query a third dearer to compile and plan."""
-    matches = list(_published_pairs_with_weeks().filter(pk=match_id).order_by())
+    matches = list(_published_pairs_with_weeks(topics=True).filter(pk=match_id).order_by())
     if not matches:
         return None
     view = pair_views(matches, today_for=lambda _match: today)[0]
