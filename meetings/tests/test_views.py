@@ -174,6 +174,24 @@ def test_the_pair_page_is_for_the_two_people_of_the_pair_only(client, week_2, ma
         assert client.get(url).status_code == 404
 
 
+def test_each_visit_of_a_pair_page_shows_its_own_logs_topics(client, week_2, topic):
+    cohort = mentorship_cohort()
+    first, second = pair(cohort), pair(cohort)
+    negotiation = Topic.objects.create(name_en="Negotiation")
+    MeetingLogFactory(match=first, week=PERIOD_START).topics.add(topic)
+    MeetingLogFactory(match=second, week=PERIOD_START).topics.add(negotiation)
+
+    pages = []
+    for match in (first, second, first, second):  # the page's query is built once per process and copied
+        client.force_login(match.mentor.user)
+        pages.append(client.get(reverse("meetings:pair", args=[match.pk])).content.decode())
+
+    expected = [("Interview practice", "Negotiation"), ("Negotiation", "Interview")] * 2
+    for page, (shown, hidden) in zip(pages, expected, strict=True):
+        assert f"Topics: {shown}" in page
+        assert hidden not in page
+
+
 def test_the_pair_page_asks_an_anonymous_visitor_to_log_in(client, match):
     url = reverse("meetings:pair", args=[match.pk])
 
