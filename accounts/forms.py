@@ -7,6 +7,8 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from mentorship.kept_markup import Kept, digest
+
 from .models import DEFAULT_TIME_ZONE, Language, User
 from .validators import time_zone_names
 
@@ -14,29 +16,24 @@ PROFILE_FIELDS = ["preferred_name", "pronouns", "time_zone", "language"]
 
 
 class TimeZoneSelect(forms.Select):
-    """Django's select, whose markup is kept once rendered: the ~490 options of the time zones, each rendered through
-    the widget templates, were half of the application form page's time (bench/bench_load.py). The markup depends
-    only on what the key holds (name, value, attributes, options, template and renderer), so it is the same."""
-
-    _rendered: dict = {}
-    MAX_KEPT = 128  # (name, value, attributes) combinations, about 30 kB each: a few MB per process at most
+    """Django's select, whose markup is kept once rendered (mentorship/kept_markup.py): the ~490 options of the time
+    zones, each rendered through the widget templates, were half of the application form page's time
+    (bench/bench_load.py). The markup depends only on what the key holds (name, value, attributes, options, template
+    and renderer), so it is the same."""
 
     def render(self, name, value, attrs=None, renderer=None):
-        key = (
+        key = digest(
             name,
-            repr(value),
-            repr(sorted(self.build_attrs(self.attrs, attrs).items())),
-            tuple(self.choices),
+            value,
+            sorted(self.build_attrs(self.attrs, attrs).items()),
+            self.choices,
             self.template_name,
             type(renderer),
         )
-        html = self._rendered.get(key)
-        if html is None:
-            html = super().render(name, value, attrs, renderer)
-            if len(self._rendered) >= self.MAX_KEPT:
-                self._rendered.clear()
-            self._rendered[key] = html
-        return html
+        return RENDERED_ZONES.get_or_draw(key, lambda: super(TimeZoneSelect, self).render(name, value, attrs, renderer))
+
+
+RENDERED_ZONES = Kept(128)  # (name, value, attributes) combinations, about 30 kB each: a few MB per process at most
 
 
 class TimeZoneField(forms.ChoiceField):
