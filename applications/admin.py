@@ -4,6 +4,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import flatten_fieldsets
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
 from django.db.models import Avg, Count, Exists, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.forms.models import BaseInlineFormSet
@@ -15,9 +17,11 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from cohorts.admin import CohortListFilter
-from cohorts.models import Cohort, Role
+from cohorts.models import Cohort, Program, Role
+from mentorship import data_versions
 from mentorship.admin_labels import LabelledListEditableMixin, LabelledTabularInline
 from mentorship.history_admin import HistoryAdmin
+from mentorship.kept_pages import kept_page
 
 from . import services
 from .exports import applications_csv, identity_answers
@@ -246,6 +250,28 @@ def _per_application(aggregate):
     return Subquery(reviews.annotate(value=aggregate).values("value")[:1])
 
 
+def _list_tables() -> tuple[str, ...]:
+    """Every table the application list is drawn from: its rows, their reviews, people, cohorts and channels, and
+    the staff member's permissions. A person's sign-in time is the only change that does not count."""
+    User = get_user_model()
+    watch = data_versions.watch
+    return (
+        watch(Application),
+        watch(Review),
+        watch(OutreachChannel),
+        watch(Cohort),
+        watch(Program),
+        watch(User, except_columns=("last_login",)),
+        watch(User.groups.through),
+        watch(User.user_permissions.through),
+        watch(Group.permissions.through),
+        watch(Permission),
+    )
+
+
+LIST_TABLES = _list_tables()
+
+
 @admin.register(Application)
 class ApplicationAdmin(HistoryAdmin):
     list_display = [
@@ -287,6 +313,15 @@ class ApplicationAdmin(HistoryAdmin):
                 average_score=_per_application(Avg("mean")),
             )
         )
+
+    def changelist_view(self, request, extra_context=None):
+        """The list, kept per staff member and address until an application, review, person, cohort, channel or
+        permission changes (mentorship/kept_pages.py): staff going back to it, or through its pages, wait for one
+        query instead of the whole list."""
+        draw = super().changelist_view
+        if extra_context is not None:
+            return draw(request, extra_context)
+        return kept_page(request, LIST_TABLES, lambda: draw(request))
 
     def has_add_permission(self, request):
         return False  # applicants apply on the site

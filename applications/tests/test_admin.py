@@ -1,5 +1,6 @@
 import csv
 import io
+import re
 from decimal import Decimal
 
 import factory
@@ -172,12 +173,106 @@ def test_the_list_costs_the_same_queries_for_10_and_100_rows(client, staff, djan
     ):
         ReviewFactory(application=application, reviewer=staff, mean=Decimal("3.00"))
 
-    # session, staff user, their second factor, the filtered count, the full count, the page, the cohorts and
-    # channels of the filters
-    with django_assert_num_queries(8):
+    # session, staff user, their second factor, the tables' tokens, the filtered count, the full count, the page,
+    # the cohorts and channels of the filters
+    with django_assert_num_queries(9):
         response = client.get(CHANGELIST)
-
     assert len(listed(response)) == rows
+
+    # the same list again, nothing changed: session, staff user, their second factor, the tables' tokens
+    with django_assert_num_queries(4):
+        again = client.get(CHANGELIST)
+    assert again.content.count(b'class="action-select"') == rows
+
+
+# The list is kept per staff member and address until one of its tables changes (mentorship/kept_pages.py).
+
+
+def status_cell(response, application) -> str:
+    content = response.content.decode()
+    row = content[content.index(f'value="{application.pk}"') :]
+    return row[row.index('class="field-status"') : row.index("</td>", row.index('class="field-status"'))]
+
+
+def test_a_change_made_behind_the_admins_back_shows_on_the_next_visit(client, staff):
+    application = ApplicationFactory(status=Status.SUBMITTED)
+    assert "Submitted" in status_cell(client.get(CHANGELIST), application)
+    assert "Submitted" in status_cell(client.get(CHANGELIST), application)  # kept
+
+    Application.objects.filter(pk=application.pk).update(status=Status.WAITLISTED)  # no save(), no signal
+    assert "Waitlisted" in status_cell(client.get(CHANGELIST), application)
+
+    ReviewFactory(application=application, reviewer=staff, mean=Decimal("4.00"))
+    assert "4.00" in client.get(CHANGELIST).content.decode()
+
+
+def test_each_staff_member_gets_their_own_list(client, staff):
+    ApplicationFactory()
+    assert b"Accept the selected applications" in client.get(CHANGELIST).content
+
+    reader = UserFactory(is_staff=True)
+    reader.user_permissions.set(Permission.objects.filter(codename="view_application"))
+    client.force_login(reader)
+    page = client.get(CHANGELIST)
+
+    assert page.status_code == 200
+    assert b"Accept the selected applications" not in page.content
+    assert reader.display_name.encode() in page.content
+
+
+def test_a_permission_taken_away_closes_a_list_that_was_kept(client):
+    reader = UserFactory(is_staff=True)
+    reader.user_permissions.set(Permission.objects.filter(codename="view_application"))
+    client.force_login(reader)
+    assert client.get(CHANGELIST).status_code == 200
+
+    reader.user_permissions.clear()
+
+    assert client.get(CHANGELIST).status_code == 403
+
+
+def test_a_message_shows_once_on_a_kept_list(client, staff, django_capture_on_commit_callbacks):
+    accepted = ApplicationFactory(status=Status.ACCEPTED)
+    client.get(CHANGELIST)
+    client.get(CHANGELIST)  # kept from here on
+
+    page = decide(client, "accept", [accepted], django_capture_on_commit_callbacks)  # it is accepted already
+    assert messages_of(page) == [("info", "Nothing changed: no email was sent.")]
+    assert b"Nothing changed: no email was sent." in page.content
+
+    again = client.get(CHANGELIST)
+    assert b"Nothing changed" not in again.content
+    assert again.content.count(b'class="action-select"') == 1
+
+
+def test_the_forms_of_a_kept_list_carry_this_visits_token(staff):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(staff)
+    application = ApplicationFactory(status=Status.SUBMITTED)
+    first = client.get(CHANGELIST).content.decode()
+    kept = client.get(CHANGELIST).content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', kept).group(1)
+
+    assert token not in first
+    answer = client.post(
+        CHANGELIST, {"action": "export_csv", "_selected_action": [application.pk], "csrfmiddlewaretoken": token}
+    )
+    assert answer.status_code == 200
+    assert answer["Content-Type"].startswith("text/csv")
+
+
+def test_staff_who_switch_to_french_get_the_list_in_french(client, staff):
+    ApplicationFactory(status=Status.SUBMITTED)
+    assert b"Submitted" in client.get(CHANGELIST).content
+
+    staff.language = "fr"
+    staff.save(update_fields=["language"])
+    page = client.get(CHANGELIST)
+
+    assert b"Soumise" in page.content
+    assert b"Submitted" not in page.content
 
 
 def test_people_who_are_not_staff_cannot_open_the_application_pages(client):
