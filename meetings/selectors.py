@@ -2,13 +2,14 @@
 
 import datetime as dt
 from dataclasses import dataclass
-from functools import cache, cached_property
+from functools import cached_property
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from cohorts.models import Participant
 from matching.models import Match
+from mentorship.prepared import Prepared
 
 from .models import MeetingLog, PairPause, ReminderPause, Topic
 from .periods import Period, Week, WeekState, at_risk, missing_run, week_start, week_states
@@ -144,7 +145,7 @@ def _read_people(matches: list[Match]) -> None:
     if not missing:
         return
     ids = {match.mentor_id for match in missing} | {match.mentee_id for match in missing}
-    people = Participant.objects.select_related("user").in_bulk(ids)
+    people = {person.pk: person for person in _participants_by_key(sorted(ids))}
     for match in missing:
         match.mentor, match.mentee = people[match.mentor_id], people[match.mentee_id]
 
@@ -167,29 +168,37 @@ def pair_views(matches, *, today_for) -> list[PairView]:
     return views
 
 
-@cache
 def _published_pairs_with_weeks(*, topics: bool) -> QuerySet:
-    """The published pairs with what a person's pages show of them (``pairs_with_weeks``), as a query built once
-    per process and copied by each page: building it took half as long as compiling it (bench/profile_pages.py).
-    Never evaluated itself, so it holds no rows."""
+    """The published pairs with what a person's pages show of them (``pairs_with_weeks``)."""
     published = Match.objects.filter(run__published_at__isnull=False).exclude(status=Match.Status.PROPOSED)
     return pairs_with_weeks(published, topics=topics, people=False)
 
 
+# The queries every pair page and list of pairs asks, compiled once per process (mentorship/prepared.py): building
+# and compiling them took longer than Postgres took to plan and run them (bench/profile_pages.py).
+_participations_of = Prepared(
+    lambda user_id: Participant.objects.filter(user=user_id).order_by().values_list("pk", flat=True)
+)
+_participants_by_key = Prepared(lambda ids: Participant.objects.select_related("user").filter(pk__in=ids))
+# The person's participations by id, rather than ``Match.objects.for_user``: an OR across two joins with the
+# participants table, which Postgres answers by hashing every pair and participant of every cohort (14 ms at 5,000
+# pairs, growing with the program). Ids let it look the pairs up in the mentor and mentee indexes instead (measured
+# in bench/bench_load.py). Unordered: a person has a few pairs, put in order in Python (ordering by SQL over three
+# joined tables cost more to write and plan than the query took to run).
+_pairs_of_participations = Prepared(
+    lambda mine: (
+        _published_pairs_with_weeks(topics=False).filter(Q(mentor_id__in=mine) | Q(mentee_id__in=mine)).order_by()
+    )
+)
+_pair_by_key = Prepared(lambda match_id: _published_pairs_with_weeks(topics=True).filter(pk=match_id).order_by())
+
+
 def pairs_of(user, now: dt.datetime | None = None) -> list[PairView]:
     """The published pairs a person is in (as mentor or mentee), current ones first."""
-    # The person's participations first (one small query), rather than ``Match.objects.for_user``: an OR across two
-    # joins with the participants table, which Postgres answers by hashing every pair and participant of every
-    # cohort (14 ms at 5,000 pairs, growing with the program). Ids let it look the pairs up in the mentor and mentee
-    # indexes instead (measured in bench/bench_load.py).
-    mine = list(Participant.objects.filter(user=user).order_by().values_list("pk", flat=True))
+    mine = _participations_of(user.pk)
     if not mine:
         return []
-    # The pages listing a person's pairs show each one's weeks, not the topics of its logs. A person has a few
-    # pairs: they are put in order here rather than by SQL over three joined tables (whose ordering cost more to
-    # write and plan than the query took to run; bench/profile_pages.py).
-    pairs = _published_pairs_with_weeks(topics=False).filter(Q(mentor_id__in=mine) | Q(mentee_id__in=mine))
-    matches = list(pairs.order_by())
+    matches = _pairs_of_participations(mine)
     _read_people(matches)
     matches.sort(key=lambda match: match.mentee.user.preferred_name.casefold())
     matches.sort(key=lambda match: match.run.cohort.start_date, reverse=True)
@@ -203,7 +212,7 @@ def pair_page(user, match_id: int, today: dt.date) -> PairView | None:
 
     The pair is read by its key and the person's part in it checked on its two people, whom the page reads anyway:
     asking the database for the person's pair instead made the query a third dearer to compile and plan."""
-    matches = list(_published_pairs_with_weeks(topics=True).filter(pk=match_id).order_by())
+    matches = _pair_by_key(match_id)
     if not matches:
         return None
     view = pair_views(matches, today_for=lambda _match: today)[0]

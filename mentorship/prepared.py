@@ -1,0 +1,100 @@
+"""Query sets whose SQL is compiled once per process and run again with other ids.
+
+Django builds and compiles a query set's SQL each time it runs it. For the few queries every page asks (a person's
+pairs, a pair by its key, the people of those pairs), building and compiling cost more than Postgres took to plan
+and run them (bench/profile_pages.py). ``Prepared(build)`` builds ``build(*ids)`` once with stand-in ids, compiles
+it, and notes where each id went among the SQL's parameters. Each later call runs that SQL with the real ids and
+turns its rows into model instances exactly as the query set would (the same compiler state: selected columns,
+related objects, annotations), then runs the query set's ``prefetch_related`` lookups.
+
+- The values are ids (whole numbers) or lists of ids: they go to the database as they are. A list's length is part
+  of the SQL (``IN (%s, %s)``), so the SQL is kept per length; an empty list runs the query set as Django does.
+- A call returns a list, never a query set: a prepared query cannot be filtered further by mistake.
+- The SQL is kept per database vendor, in this process (a new release compiles it again).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from django.db import connections
+from django.db.models import QuerySet
+
+STATE = ("select", "klass_info", "annotation_col_map", "col_count", "has_extra_select")
+FIRST_STAND_IN = -7_000_000_001  # no row has a negative key
+
+
+class _Compiled:
+    def __init__(self, queryset: QuerySet, stand_ins: list):
+        compiler = queryset.query.get_compiler(using=queryset.db)
+        self.sql, params = compiler.as_sql()
+        self.state = {name: getattr(compiler, name) for name in STATE}
+        self.query = queryset.query
+        self.iterable_class, self.fields = queryset._iterable_class, queryset._fields
+        self.lookups = queryset._prefetch_related_lookups
+        self.model, self.db = queryset.model, queryset.db
+        where = {}  # stand-in -> (value's index, element's index or None)
+        for index, value in enumerate(stand_ins):
+            if isinstance(value, list):
+                where.update({element: (index, position) for position, element in enumerate(value)})
+            else:
+                where[value] = (index, None)
+        self.slots = [where.get(param) if isinstance(param, int) else None for param in params]
+        self.params = list(params)
+        found = {slot for slot in self.slots if slot is not None}
+        if len(found) != len(where) or any(str(stand_in) in self.sql for stand_in in where):
+            raise ValueError(f"an id of a prepared query is not one of its SQL's parameters: {self.sql}")
+
+    def params_for(self, values: Sequence) -> list:
+        params = self.params.copy()
+        for position, slot in enumerate(self.slots):
+            if slot is not None:
+                index, element = slot
+                params[position] = values[index] if element is None else values[index][element]
+        return params
+
+
+class _Query:
+    """The compiled query set's query, whose compiler answers with the kept SQL and the call's parameters."""
+
+    def __init__(self, compiled: _Compiled, params: list):
+        self.compiled, self.params = compiled, params
+
+    def __getattr__(self, name):  # what the iterables read of a query (the names of a values() query's columns)
+        return getattr(self.compiled.query, name)
+
+    def get_compiler(self, using=None, connection=None, elide_empty=True):
+        compiler = self.compiled.query.get_compiler(using, connection, elide_empty)
+        compiler.__dict__.update(self.compiled.state)
+        sql, params = self.compiled.sql, self.params
+        compiler.as_sql = lambda *args, **kwargs: (sql, params)
+        return compiler
+
+
+class Prepared:
+    def __init__(self, build: Callable[..., QuerySet]):
+        self.build = build
+        self.compiled: dict[tuple, _Compiled] = {}
+
+    def __call__(self, *values) -> list:
+        shape = tuple(len(value) if isinstance(value, list | tuple | set) else None for value in values)
+        values = [list(value) if length is not None else value for value, length in zip(values, shape, strict=True)]
+        if any(length == 0 for length in shape):
+            return list(self.build(*values))
+        key = (connections["default"].vendor, shape)
+        compiled = self.compiled.get(key)
+        if compiled is None:
+            stand_ins, next_id = [], FIRST_STAND_IN
+            for length in shape:
+                if length is None:
+                    stand_ins.append(next_id)
+                    next_id -= 1
+                else:
+                    stand_ins.append(list(range(next_id, next_id - length, -1)))
+                    next_id -= length
+            compiled = self.compiled.setdefault(key, _Compiled(self.build(*stand_ins), stand_ins))
+        query = _Query(compiled, compiled.params_for(values))
+        queryset = QuerySet(model=compiled.model, query=query, using=compiled.db)
+        queryset._iterable_class, queryset._fields = compiled.iterable_class, compiled.fields
+        queryset._prefetch_related_lookups = compiled.lookups
+        return list(queryset)
