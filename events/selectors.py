@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from django.db.models import Exists, OuterRef, Subquery
 
 from cohorts.models import Participant
+from mentorship.prepared import Prepared
 
 from .models import Attendance, Event, PitchFeedback, Seat
 
@@ -24,19 +25,32 @@ class Round:
     current: bool
 
 
-def personal_schedule(event: Event, participant: Participant, now=None) -> list[Round]:
-    """The person's table in each round, with who sits there and their intro, in one query: the seats of the event
-    at a table and round where the person sits, theirs included."""
+def _seats_around(event_id: int, participant_id: int):
+    """The seats of the event at a table and round where the person sits, theirs included, with each one's intro."""
     mine_there = Seat.objects.filter(
-        event=event, participant=participant, round=OuterRef("round"), table=OuterRef("table")
+        event=event_id, participant=participant_id, round=OuterRef("round"), table=OuterRef("table")
     )
-    intro = Attendance.objects.filter(event=event, participant=OuterRef("participant")).values("intro")[:1]
-    seats = list(
-        Seat.objects.filter(Exists(mine_there), event=event)
+    intro = Attendance.objects.filter(event=event_id, participant=OuterRef("participant")).values("intro")[:1]
+    return (
+        Seat.objects.filter(Exists(mine_there), event=event_id)
         .select_related("participant__user")
         .annotate(intro=Subquery(intro))
         .order_by()
     )
+
+
+# Compiled once per process (mentorship/prepared.py): the event page asks them on each visit.
+_seats_around_prepared = Prepared(_seats_around)
+_feedback_received = Prepared(
+    lambda event_id, mentee_id: (
+        PitchFeedback.objects.filter(event=event_id, mentee=mentee_id).select_related("mentor__user").order_by("pk")
+    )
+)
+
+
+def personal_schedule(event: Event, participant: Participant, now=None) -> list[Round]:
+    """The person's table in each round, with who sits there and their intro, in one query."""
+    seats = _seats_around_prepared(event.pk, participant.pk)
     mine = {seat.round: seat.table for seat in seats if seat.participant_id == participant.pk}
     current = event.current_round(now)
     rounds = []
@@ -63,5 +77,5 @@ def run_sheet(event: Event) -> list[tuple[int, list[tuple[int, list[Participant]
     ]
 
 
-def feedback_received(event: Event, mentee: Participant):
-    return PitchFeedback.objects.filter(event=event, mentee=mentee).select_related("mentor__user")
+def feedback_received(event: Event, mentee: Participant) -> list[PitchFeedback]:
+    return _feedback_received(event.pk, mentee.pk)

@@ -10,22 +10,28 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from cohorts.models import Role
+from mentorship.prepared import Prepared
 
 from . import selectors, services
 from .forms import RatingsForm, RsvpForm
 from .models import Attendance, Event
 
+# Compiled once per process (mentorship/prepared.py): every event page of a person asks it.
+_attendance_of = Prepared(
+    lambda event_id, user_id: (
+        Attendance.objects.filter(event_id=event_id, participant__user=user_id)
+        .select_related("event__cohort__program", "participant")
+        .order_by("pk")[:1]
+    )
+)
+
 
 def _my_attendance(request, pk: int) -> Attendance:
     """The signed-in person's invitation to this event; anyone else gets a 404."""
-    attendance = (
-        Attendance.objects.filter(event_id=pk, participant__user=request.user)
-        .select_related("event__cohort__program", "participant")
-        .first()
-    )
-    if attendance is None:
+    found = _attendance_of(pk, request.user.pk)
+    if not found:
         raise Http404
-    return attendance
+    return found[0]
 
 
 @login_required

@@ -8,7 +8,8 @@ turns its rows into model instances exactly as the query set would (the same com
 related objects, annotations), then runs the query set's ``prefetch_related`` lookups.
 
 - The values are ids (whole numbers) or lists of ids: they go to the database as they are. A list's length is part
-  of the SQL (``IN (%s, %s)``), so the SQL is kept per length; an empty list runs the query set as Django does.
+  of the SQL (``IN (%s, %s)``), so the SQL is kept per length. An empty list, or a value that is not a whole number
+  in the range of an integer column (an address with a huge id), runs the query set as Django does.
 - A call returns a list, never a query set: a prepared query cannot be filtered further by mistake.
 - The SQL is kept per database vendor, in this process (a new release compiles it again).
 """
@@ -71,6 +72,16 @@ class _Query:
         return compiler
 
 
+def _flat(values):
+    for value in values:
+        yield from value if isinstance(value, list) else (value,)
+
+
+def _plain_id(value) -> bool:
+    """A whole number any key column holds, passed to the database as it is."""
+    return type(value) is int and -(2**31) <= value < 2**31
+
+
 class Prepared:
     def __init__(self, build: Callable[..., QuerySet]):
         self.build = build
@@ -79,8 +90,8 @@ class Prepared:
     def __call__(self, *values) -> list:
         shape = tuple(len(value) if isinstance(value, list | tuple | set) else None for value in values)
         values = [list(value) if length is not None else value for value, length in zip(values, shape, strict=True)]
-        if any(length == 0 for length in shape):
-            return list(self.build(*values))
+        if any(length == 0 for length in shape) or not all(map(_plain_id, _flat(values))):
+            return list(self.build(*values))  # Django's own way: no row, or its answer to a value out of range
         key = (connections["default"].vendor, shape)
         compiled = self.compiled.get(key)
         if compiled is None:

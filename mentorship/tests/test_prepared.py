@@ -72,3 +72,11 @@ def test_a_query_that_does_not_use_its_id_is_refused():
 
     with pytest.raises(ValueError, match="not one of its SQL's parameters"):
         prepared(1)
+
+
+def test_an_id_out_of_any_columns_range_finds_nothing_as_django_does():
+    match = pair()
+    prepared = Prepared(lambda key: Match.objects.filter(pk=key))
+
+    assert prepared(10**30) == []
+    assert prepared(match.pk) == [match]
