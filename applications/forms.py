@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import TimeZoneField
 from cohorts.models import Cohort, Role
+from mentorship.prepared import Prepared
 
 from .identity import IDENTITY_QUESTIONS, PREFER_NOT_TO_SAY
 from .models import Application, Availability, ConfidenceStatement, OutreachChannel, Question, Tag
@@ -58,6 +59,12 @@ def chosen_tags(application: Application) -> list[tuple[str, int]]:
     return list(parts[0].union(*parts[1:], all=True))
 
 
+# Compiled once per process (mentorship/prepared.py): every visit to an application form asks them.
+_active_tags = Prepared(lambda: Tag.objects.filter(active=True))
+_questions = Prepared(lambda cohort_id, role: Question.objects.filter(cohort=cohort_id, role=role))
+_active_statements = Prepared(lambda: ConfidenceStatement.objects.filter(active=True))
+
+
 class ApplicationForm(forms.Form):
     """The application of one role to one cohort: the cohort's questions and what matching needs.
 
@@ -84,11 +91,11 @@ class ApplicationForm(forms.Form):
         self.cohort, self.role = cohort, role
         super().__init__(*args, **kwargs)
         self.use_required_attribute = False  # "save draft" must never be blocked by the browser
-        tags = list(Tag.objects.filter(active=True))
+        tags = _active_tags()
         for name, kind in TAG_FIELDS.items():
             self.fields[name].choices = [(tag.pk, tag.name) for tag in tags if tag.kind == kind]
-        self.questions = list(cohort.questions.filter(role=role))
-        self.statements = list(ConfidenceStatement.objects.filter(active=True))
+        self.questions = _questions(cohort.pk, str(role))
+        self.statements = _active_statements()
         for question in self.questions:
             self.fields[f"question_{question.pk}"] = question_field(question, strict=strict)
         for statement in self.statements:

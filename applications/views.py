@@ -9,11 +9,22 @@ from django.views.decorators.http import require_POST
 
 from cohorts.calendar import feed_token
 from cohorts.models import Cohort, Participant, Role
+from mentorship.prepared import Prepared
 
 from . import services
 from .forms import ApplicationForm, SelfIdentificationForm
 from .identity import IDENTITY_QUESTIONS
 from .models import Application, SelfIdentification
+
+# Compiled once per process (mentorship/prepared.py): every visit to an application form asks them.
+_cohort_by_slug = Prepared(lambda slug: Cohort.objects.select_related("program").filter(slug=slug))
+_application_of = Prepared(
+    lambda user_id, cohort_id, role: (
+        Application.objects.filter(user=user_id, cohort=cohort_id, role=role)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:1]
+    )
+)
 
 
 def _own_application(request, pk: int) -> Application:
@@ -29,12 +40,12 @@ def _continue_to(application: Application, action: str):
 
 @login_required
 def apply(request, slug: str, role: str):
-    cohort = get_object_or_404(Cohort.objects.select_related("program"), slug=slug)
-    if role not in Role.values:
+    found = _cohort_by_slug(slug)
+    if not found or role not in Role.values:
         raise Http404
-    existing = Application.objects.of(request.user).filter(cohort=cohort, role=role).values_list("pk", flat=True)
-    if existing := existing.first():
-        return redirect("applications:edit", pk=existing)
+    cohort = found[0]
+    if existing := _application_of(request.user.pk, cohort.pk, str(role)):
+        return redirect("applications:edit", pk=existing[0])
     if not cohort.is_accepting_applications():
         messages.error(request, _("Applications to this cohort are closed."))
         return redirect(cohort)

@@ -1,4 +1,4 @@
-"""Query sets whose SQL is compiled once per process and run again with other ids.
+"""Query sets whose SQL is compiled once per process and run again with other ids or texts.
 
 Django builds and compiles a query set's SQL each time it runs it. For the few queries every page asks (a person's
 pairs, a pair by its key, the people of those pairs), building and compiling cost more than Postgres took to plan
@@ -7,9 +7,10 @@ it, and notes where each id went among the SQL's parameters. Each later call run
 turns its rows into model instances exactly as the query set would (the same compiler state: selected columns,
 related objects, annotations), then runs the query set's ``prefetch_related`` lookups.
 
-- The values are ids (whole numbers) or lists of ids: they go to the database as they are. A list's length is part
-  of the SQL (``IN (%s, %s)``), so the SQL is kept per length. An empty list, or a value that is not a whole number
-  in the range of an integer column (an address with a huge id), runs the query set as Django does.
+- The values are ids (whole numbers), texts compared as they are (a slug, a role), or lists of ids: they go to the
+  database unchanged. A list's length is part of the SQL (``IN (%s, %s)``), so the SQL is kept per length. An
+  empty list, or a value that is neither a whole number in the range of an integer column (an address with a huge
+  id) nor text without NUL, runs the query set as Django does.
 - A call returns a list, never a query set: a prepared query cannot be filtered further by mistake.
 - The SQL is kept per database vendor, in this process (a new release compiles it again).
 """
@@ -40,7 +41,7 @@ class _Compiled:
                 where.update({element: (index, position) for position, element in enumerate(value)})
             else:
                 where[value] = (index, None)
-        self.slots = [where.get(param) if isinstance(param, int) else None for param in params]
+        self.slots = [where.get(param) if isinstance(param, int | str) else None for param in params]
         self.params = list(params)
         found = {slot for slot in self.slots if slot is not None}
         if len(found) != len(where) or any(str(stand_in) in self.sql for stand_in in where):
@@ -77,9 +78,11 @@ def _flat(values):
         yield from value if isinstance(value, list) else (value,)
 
 
-def _plain_id(value) -> bool:
-    """A whole number any key column holds, passed to the database as it is."""
-    return type(value) is int and -(2**31) <= value < 2**31
+def _plain_value(value) -> bool:
+    """A whole number any key column holds, or text without NUL: passed to the database as it is."""
+    if type(value) is int:
+        return -(2**31) <= value < 2**31
+    return type(value) is str and "\x00" not in value
 
 
 class Prepared:
@@ -88,21 +91,22 @@ class Prepared:
         self.compiled: dict[tuple, _Compiled] = {}
 
     def __call__(self, *values) -> list:
-        shape = tuple(len(value) if isinstance(value, list | tuple | set) else None for value in values)
-        values = [list(value) if length is not None else value for value, length in zip(values, shape, strict=True)]
-        if any(length == 0 for length in shape) or not all(map(_plain_id, _flat(values))):
+        values = [list(value) if isinstance(value, list | tuple | set) else value for value in values]
+        # a list's length or a single value's type: what the SQL depends on
+        shape = tuple(len(value) if isinstance(value, list) else type(value) for value in values)
+        if any(part == 0 for part in shape) or not all(map(_plain_value, _flat(values))):
             return list(self.build(*values))  # Django's own way: no row, or its answer to a value out of range
         key = (connections["default"].vendor, shape)
         compiled = self.compiled.get(key)
         if compiled is None:
             stand_ins, next_id = [], FIRST_STAND_IN
-            for length in shape:
-                if length is None:
-                    stand_ins.append(next_id)
+            for part in shape:
+                if part is int or part is str:
+                    stand_ins.append(next_id if part is int else f"~prepared{next_id}~")
                     next_id -= 1
                 else:
-                    stand_ins.append(list(range(next_id, next_id - length, -1)))
-                    next_id -= length
+                    stand_ins.append(list(range(next_id, next_id - part, -1)))
+                    next_id -= part
             compiled = self.compiled.setdefault(key, _Compiled(self.build(*stand_ins), stand_ins))
         query = _Query(compiled, compiled.params_for(values))
         queryset = QuerySet(model=compiled.model, query=query, using=compiled.db)
