@@ -38,7 +38,7 @@ def local_today(user, now: dt.datetime | None = None) -> dt.date:
 TOPICS = Prefetch("topics", queryset=Topic.objects.all(), to_attr="topic_list")
 
 
-def pairs_with_weeks(queryset: QuerySet, *, topics: bool = True, people: bool = True) -> QuerySet:
+def pairs_with_weeks(queryset: QuerySet, *, topics: bool = True, people: bool = True, logs: bool = True) -> QuerySet:
     """The pairs with what their week strip needs (and their logs' topics), in a fixed number of queries.
 
     Whether a pair was ever paused, and whether its mentor ever paused reminders, come as two flags: few pairs
@@ -48,19 +48,64 @@ def pairs_with_weeks(queryset: QuerySet, *, topics: bool = True, people: bool = 
     ``people=False`` leaves the mentor and mentee (and their accounts) to ``pair_views``, which reads them in one
     query: joining eight tables in one query cost more to write and to plan than two queries of four and two
     (a person's own pages; bench/profile_pages.py). Lists of many pairs keep the joins.
+
+    ``logs=False`` leaves the logs to ``_read_logs`` (a person's own pages).
     """
-    logs = MeetingLog.objects.order_by("-week")
-    if not topics:  # lists of pairs show their weeks' states, not what their logs say
-        logs = logs.only("match_id", "week", "met", "met_on")
     related = ["run__cohort__program", *(["mentee__user", "mentor__user"] if people else [])]
-    return (
-        queryset.select_related(*related)
-        .prefetch_related(Prefetch("logs", queryset=logs.prefetch_related(TOPICS) if topics else logs))
-        .annotate(
-            ever_paused=Exists(PairPause.objects.filter(match=OuterRef("pk"))),
-            mentor_ever_paused=Exists(ReminderPause.objects.filter(user_id=OuterRef("mentor__user_id"))),
-        )
+    queryset = queryset.select_related(*related)
+    if logs:
+        logs = _logs(topics=False) if not topics else _logs(topics=True).prefetch_related(TOPICS)
+        queryset = queryset.prefetch_related(Prefetch("logs", queryset=logs))
+    return queryset.annotate(
+        ever_paused=Exists(PairPause.objects.filter(match=OuterRef("pk"))),
+        mentor_ever_paused=Exists(ReminderPause.objects.filter(user_id=OuterRef("mentor__user_id"))),
     )
+
+
+def _logs(*, topics: bool) -> QuerySet:
+    """Logs as the pages of pairs read them: newest first; without ``topics``, only what the week strip needs (lists of
+    pairs show their weeks' states, not what their logs say)."""
+    logs = MeetingLog.objects.order_by("-week")
+    return logs if topics else logs.only("match_id", "week", "met", "met_on")
+
+
+# A person's own pages read the logs of their pairs with SQL compiled once per process (mentorship/prepared.py).
+_logs_of_pairs = {
+    topics: Prepared(lambda match_ids, topics=topics: _logs(topics=topics).filter(match__in=match_ids))
+    for topics in (False, True)
+}
+_topics_of_pairs = Prepared(
+    lambda match_ids: (
+        MeetingLog.topics.through.objects.filter(meetinglog__match__in=match_ids)
+        .select_related("topic")
+        .order_by("topic__position", "topic__name_en", "topic_id")
+    )
+)
+LOGS_CACHE = MeetingLog._meta.get_field("match").remote_field.cache_name  # where match.logs.all() finds them
+
+
+def _read_logs(matches: list[Match], *, topics: bool) -> None:
+    """What ``pairs_with_weeks`` prefetches: each pair's logs (``match.logs.all()``, no query) and, with ``topics``,
+    each log's topics (``log.topic_list``)."""
+    if not matches:
+        return
+    ids = [match.pk for match in matches]
+    logs = _logs_of_pairs[topics](ids)
+    if topics:
+        topic_lists = {log.pk: [] for log in logs}
+        for row in _topics_of_pairs(ids):
+            topic_lists[row.meetinglog_id].append(row.topic)
+        for log in logs:
+            log.topic_list = topic_lists[log.pk]
+    by_match = {match.pk: [] for match in matches}
+    for log in logs:
+        by_match[log.match_id].append(log)
+    for match in matches:
+        for log in by_match[match.pk]:
+            log.match = match
+        queryset = match.logs.get_queryset()
+        queryset._result_cache, queryset._prefetch_done = by_match[match.pk], True
+        match.__dict__.setdefault("_prefetched_objects_cache", {})[LOGS_CACHE] = queryset
 
 
 def pauses_of(matches) -> dict[int, list[PairPause]]:
@@ -168,10 +213,10 @@ def pair_views(matches, *, today_for) -> list[PairView]:
     return views
 
 
-def _published_pairs_with_weeks(*, topics: bool) -> QuerySet:
-    """The published pairs with what a person's pages show of them (``pairs_with_weeks``)."""
+def _published_pairs() -> QuerySet:
+    """The published pairs with what a person's pages show of them (``pairs_with_weeks``), but their logs."""
     published = Match.objects.filter(run__published_at__isnull=False).exclude(status=Match.Status.PROPOSED)
-    return pairs_with_weeks(published, topics=topics, people=False)
+    return pairs_with_weeks(published, people=False, logs=False)
 
 
 # The queries every pair page and list of pairs asks, compiled once per process (mentorship/prepared.py): building
@@ -186,11 +231,9 @@ _participants_by_key = Prepared(lambda ids: Participant.objects.select_related("
 # in bench/bench_load.py). Unordered: a person has a few pairs, put in order in Python (ordering by SQL over three
 # joined tables cost more to write and plan than the query took to run).
 _pairs_of_participations = Prepared(
-    lambda mine: (
-        _published_pairs_with_weeks(topics=False).filter(Q(mentor_id__in=mine) | Q(mentee_id__in=mine)).order_by()
-    )
+    lambda mine: _published_pairs().filter(Q(mentor_id__in=mine) | Q(mentee_id__in=mine)).order_by()
 )
-_pair_by_key = Prepared(lambda match_id: _published_pairs_with_weeks(topics=True).filter(pk=match_id).order_by())
+_pair_by_key = Prepared(lambda match_id: _published_pairs().filter(pk=match_id).order_by())
 
 
 def pairs_of(user, now: dt.datetime | None = None) -> list[PairView]:
@@ -199,6 +242,7 @@ def pairs_of(user, now: dt.datetime | None = None) -> list[PairView]:
     if not mine:
         return []
     matches = _pairs_of_participations(mine)
+    _read_logs(matches, topics=False)
     _read_people(matches)
     matches.sort(key=lambda match: match.mentee.user.preferred_name.casefold())
     matches.sort(key=lambda match: match.run.cohort.start_date, reverse=True)
@@ -213,10 +257,11 @@ def pair_page(user, match_id: int, today: dt.date) -> PairView | None:
     The pair is read by its key and the person's part in it checked on its two people, whom the page reads anyway:
     asking the database for the person's pair instead made the query a third dearer to compile and plan."""
     matches = _pair_by_key(match_id)
-    if not matches:
+    _read_people(matches)
+    if not matches or user.pk not in (matches[0].mentor.user_id, matches[0].mentee.user_id):
         return None
-    view = pair_views(matches, today_for=lambda _match: today)[0]
-    return view if user.pk in (view.match.mentor.user_id, view.match.mentee.user_id) else None
+    _read_logs(matches, topics=True)
+    return pair_views(matches, today_for=lambda _match: today)[0]
 
 
 def pair_for(user, match_id: int, *, as_mentor: bool = False) -> QuerySet:

@@ -8,13 +8,16 @@ from matching.models import Match
 from meetings.selectors import pairs_of
 
 from .health import health_report
+from .prepared import Prepared
+
+_programs = Prepared(lambda: Program.objects.all())  # compiled once per process (mentorship/prepared.py)
 
 
 def home(request):
     pairs = []
     if request.user.is_authenticated:
         pairs = [pair for pair in pairs_of(request.user) if pair.match.status == Match.Status.ACTIVE]
-    return render(request, "home.html", {"programs": Program.objects.all(), "pairs": pairs})
+    return render(request, "home.html", {"programs": _programs(), "pairs": pairs})
 
 
 @never_cache
