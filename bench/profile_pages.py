@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/profile_pages.py            # each page: ms per request (best of 3), queries, SQL ms
     .venv/bin/python bench/profile_pages.py pair 30    # and cProfile's top functions for one page
+    UNKEPT=1 .venv/bin/python bench/profile_pages.py   # whole pages never kept (mentorship/kept_pages.py): a miss
 
 Not a benchmark (``make bench`` runs ``bench_*.py`` only): a tool for deciding what to make faster. It needs the
 database that ``bench/bench_load.py`` seeded (run that once first) and Redis.
@@ -40,6 +41,10 @@ def main() -> None:
     import django
 
     django.setup()
+    if os.environ.get("UNKEPT"):
+        from mentorship import kept_pages
+
+        kept_pages.PAGES.get = lambda _key: None
     from django.db import connection
     from django.test import Client
 

@@ -1,9 +1,13 @@
-"""Whole pages kept in this process and served again while nothing they are drawn from has changed.
+"""Whole pages kept in the shared cache and served again while nothing they are drawn from has changed.
 
 ``kept_page(request, tables, draw)`` answers a GET with the page ``draw()`` made earlier for the same person, address,
 language and time zone, as long as the tokens of ``tables`` are the ones it was drawn under
 (mentorship/data_versions.py: database triggers change a table's token whenever its rows change). One query reads
-the tokens; the page's own queries and its drawing are skipped.
+the tokens and one cache read the page; the page's own queries and its drawing are skipped.
+
+Kept in the shared cache (Redis when ``REDIS_URL`` is set), a page drawn by one web process serves every other one.
+The key holds a digest of the release (``release()``: the project's code, templates and translations, and Django's
+version), so a page drawn by other code is never served. Pages are dropped an hour after they were drawn.
 
 What a kept page must not carry over from the request that drew it:
 
@@ -17,20 +21,58 @@ another table) must not be kept this way.
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import os
 import re
 from collections.abc import Callable
 
+import django
+from django.conf import settings
 from django.contrib import messages
+from django.core.cache import cache
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import timezone
 
 from . import data_versions
-from .kept_markup import Kept, digest
+from .kept_markup import digest
 
-PAGES = Kept(size=64)
+SECONDS = 3600
+RELEASE_FILES = (".py", ".html", ".mo")
+NOT_RELEASED = {"node_modules", "staticfiles", "test-output", "__pycache__"}  # and hidden folders (.venv, .git)
 CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 CSRF_MARK = "\x00csrf\x00"
+
+
+@functools.cache
+def release() -> str:
+    """A digest of the code this process runs: the project's Python, templates and translations, and Django's
+    version. Read once per process."""
+    contents = hashlib.blake2b(django.get_version().encode(), digest_size=16)
+    base = settings.BASE_DIR
+    for folder, folders, files in os.walk(base):
+        folders[:] = sorted(name for name in folders if name not in NOT_RELEASED and not name.startswith("."))
+        for name in sorted(files):
+            if name.endswith(RELEASE_FILES):
+                path = os.path.join(folder, name)
+                contents.update(os.path.relpath(path, base).encode())
+                with open(path, "rb") as file:
+                    contents.update(file.read())
+    return contents.hexdigest()
+
+
+class _Pages:
+    """The kept pages: the shared cache, under the release's digest."""
+
+    def get(self, key: str):
+        return cache.get(f"kept-page:{release()}:{key}")
+
+    def put(self, key: str, page) -> None:
+        cache.set(f"kept-page:{release()}:{key}", page, SECONDS)
+
+
+PAGES = _Pages()
 
 
 def kept_page(request, tables: tuple[str, ...], draw: Callable[[], HttpResponse]) -> HttpResponse:

@@ -4,6 +4,7 @@ row of every list is what Django's own ``items_for_result`` writes."""
 import pytest
 from django.conf import settings as project_settings
 from django.contrib import admin
+from django.contrib.admin.templatetags.admin_list import result_list as djangos_result_list
 from django.contrib.admin.templatetags.admin_list import results
 from django.template.loader import get_template
 from django.test import RequestFactory
@@ -18,7 +19,7 @@ from applications.tests.factories import (
     ReviewFactory,
 )
 from meetings.tests.factories import MeetingLogFactory, pair
-from mentorship.templatetags.fast_admin_list import fast_results
+from mentorship.templatetags.fast_admin_list import fast_results, result_list
 
 pytestmark = pytest.mark.django_db
 
@@ -64,6 +65,19 @@ def test_every_change_list_row_is_djangos_own(varied_data, language, filters):
             assert ours == djangos, model
             shown.append(model._meta.model_name)
     assert {"application", "user", "participant", "meetinglog"} <= set(shown) or filters
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_every_change_list_table_is_djangos_own(varied_data, language):
+    """The whole table, headers and rows, written by our tag and template is what Django's write."""
+    compared = 0
+    with translation.override(language):
+        for model, changelist in changelists({}):
+            ours = get_template("admin/fast_change_list_results.html").render(result_list(changelist))
+            djangos = get_template("admin/change_list_results.html").render(djangos_result_list(changelist))
+            assert ours == djangos, model
+            compared += '<tr><td class="action-checkbox">' in ours or "<tr><th" in ours
+    assert compared >= 4
 
 
 def test_the_admin_change_list_uses_the_tag():
