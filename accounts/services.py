@@ -7,7 +7,7 @@ def language_for_recipient(*, email: str, user: User | None = None) -> str:
     """The language an email to this address is written in: the account's saved language if we know
     the person, else the language of the page they are on."""
     if user is None or not getattr(user, "pk", None):
-        user = User.objects.filter(email__iexact=email).only("language").first()
+        user = User.objects.with_email(email).only("language").first()
     if user is not None and user.language:
         return user.language
     language = (get_language() or Language.ENGLISH)[:2]

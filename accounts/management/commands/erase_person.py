@@ -25,7 +25,7 @@ class Command(BaseCommand):
         parser.add_argument("--no-input", action="store_false", dest="interactive", help="Do not ask to confirm.")
 
     def handle(self, *args, email: str, dry_run: bool = False, interactive: bool = True, **options):
-        user = User.objects.filter(email__iexact=email.strip()).first()
+        user = User.objects.with_email(email.strip()).first()
         if user is None:
             raise CommandError(f"No person has the email address {email!r}.")
         lines = erasure_lines(erasure_plan(user=user))
