@@ -130,7 +130,7 @@ AUTHENTICATION_BACKENDS = [
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
 
-# Argon2id at OWASP's parameters (accounts/hashers.py); passwords stored by the earlier default, PBKDF2, are still
+# Argon2id at one of OWASP's settings (accounts/hashers.py); passwords stored by the earlier default, PBKDF2, are still
 # accepted and stored again with Argon2id at their owner's next log-in.
 PASSWORD_HASHERS = [
     "accounts.hashers.Argon2idPasswordHasher",

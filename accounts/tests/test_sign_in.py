@@ -97,8 +97,30 @@ def test_a_password_stored_by_the_old_default_still_logs_in_and_is_stored_again_
     assert response.status_code == 302
     user.refresh_from_db()
     hasher = identify_hasher(user.password)
-    assert (hasher.algorithm, hasher.memory_cost, hasher.time_cost, hasher.parallelism) == ("argon2", 19456, 2, 1)
-    assert "$argon2id$v=19$m=19456,t=2,p=1$" in user.password
+    assert (hasher.algorithm, hasher.memory_cost, hasher.time_cost, hasher.parallelism) == ("argon2", 7168, 5, 1)
+    assert "$argon2id$v=19$m=7168,t=5,p=1$" in user.password
     client.logout()
     assert client.post(LOGIN, {"login": "old-hash@example.org", "password": "not-the-password"}).status_code == 200
     assert client.post(LOGIN, {"login": "old-hash@example.org", "password": PASSWORD}).status_code == 302
+
+
+def test_a_password_stored_at_the_earlier_argon2id_setting_is_stored_again_at_the_current_one(client, settings):
+    from django.contrib.auth.hashers import identify_hasher
+
+    from accounts.hashers import Argon2idPasswordHasher
+    from mentorship import settings as project_settings
+
+    class Earlier(Argon2idPasswordHasher):  # OWASP's first setting: 19 MiB, 2 iterations
+        time_cost, memory_cost = 2, 19 * 1024
+
+    settings.PASSWORD_HASHERS = project_settings.PASSWORD_HASHERS
+    user = UserFactory(email="earlier-hash@example.org")
+    user.password = Earlier().encode(PASSWORD, Earlier().salt())
+    user.save(update_fields=["password"])
+
+    assert client.post(LOGIN, {"login": "earlier-hash@example.org", "password": PASSWORD}).status_code == 302
+
+    user.refresh_from_db()
+    hasher = identify_hasher(user.password)
+    assert "$argon2id$v=19$m=7168,t=5,p=1$" in user.password
+    assert hasher.verify(PASSWORD, user.password)
