@@ -7,7 +7,8 @@ the tokens and one cache read the page; the page's own queries and its drawing a
 
 Kept in the shared cache (Redis when ``REDIS_URL`` is set), a page drawn by one web process serves every other one.
 The key holds a digest of the release (``release()``: the project's code, templates and translations, and Django's
-version), so a page drawn by other code is never served. Pages are dropped an hour after they were drawn.
+version), so a page drawn by other code is never served. Pages are dropped 15 minutes after they were drawn: a page
+no longer served (its data changed, a person's data was erased) does not linger in the cache.
 
 What a kept page must not carry over from the request that drew it:
 
@@ -38,7 +39,7 @@ from django.utils import timezone
 from . import data_versions
 from .kept_markup import digest
 
-SECONDS = 3600
+SECONDS = 15 * 60
 RELEASE_FILES = (".py", ".html", ".mo")
 NOT_RELEASED = {"node_modules", "staticfiles", "test-output", "__pycache__"}  # and hidden folders (.venv, .git)
 CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
