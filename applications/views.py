@@ -20,7 +20,8 @@ from .models import Application, SelfIdentification
 _cohort_by_slug = Prepared(lambda slug: Cohort.objects.select_related("program").filter(slug=slug))
 _application_of = Prepared(
     lambda user_id, cohort_id, role: (
-        Application.objects.filter(user=user_id, cohort=cohort_id, role=role)
+        Application.objects.of(user_id)
+        .filter(cohort=cohort_id, role=role)
         .order_by("pk")
         .values_list("pk", flat=True)[:1]
     )

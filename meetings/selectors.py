@@ -54,8 +54,10 @@ def pairs_with_weeks(queryset: QuerySet, *, topics: bool = True, people: bool = 
     related = ["run__cohort__program", *(["mentee__user", "mentor__user"] if people else [])]
     queryset = queryset.select_related(*related)
     if logs:
-        logs = _logs(topics=False) if not topics else _logs(topics=True).prefetch_related(TOPICS)
-        queryset = queryset.prefetch_related(Prefetch("logs", queryset=logs))
+        logs = _logs(topics=topics)
+        queryset = queryset.prefetch_related(
+            Prefetch("logs", queryset=logs.prefetch_related(TOPICS) if topics else logs)
+        )
     return queryset.annotate(
         ever_paused=Exists(PairPause.objects.filter(match=OuterRef("pk"))),
         mentor_ever_paused=Exists(ReminderPause.objects.filter(user_id=OuterRef("mentor__user_id"))),
@@ -78,7 +80,7 @@ _topics_of_pairs = Prepared(
     lambda match_ids: (
         MeetingLog.topics.through.objects.filter(meetinglog__match__in=match_ids)
         .select_related("topic")
-        .order_by("topic__position", "topic__name_en", "topic_id")
+        .order_by(*(f"topic__{name}" for name in Topic._meta.ordering), "topic_id")  # as TOPICS lists them
     )
 )
 LOGS_CACHE = MeetingLog._meta.get_field("match").remote_field.cache_name  # where match.logs.all() finds them
